@@ -1,0 +1,18 @@
+"""Every periodic job of Supportal, declared in this one place.
+
+Only one consumer runs the schedule (`supportal worker` by default; pass `--no-periodic` to the others).
+Each body calls one service and is idempotent.
+"""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def retry_queued_email() -> None:
+    """Re-deliver outbox messages whose delivery job was lost or is due for a retry."""
+    from supportal.notifications.services import outbox_retry_due
+
+    outbox_retry_due()

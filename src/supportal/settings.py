@@ -1,0 +1,256 @@
+"""Django settings for Supportal, read from the environment (INTERFACES.md "Settings").
+
+Everything an operator sets is an environment variable; nothing here needs editing per deployment.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from supportal.core.env import data_dir, email_settings, env_bool, env_int, env_str, secret_key
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = data_dir()
+SECRET_KEY = secret_key(DATA_DIR)
+DEBUG = env_bool("SUPPORTAL_DEBUG", False)
+BASE_URL = env_str("SUPPORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+SUPPORT_ADDRESS = env_str("SUPPORTAL_SUPPORT_ADDRESS", "support@example.com")
+PROVIDER_NAME = env_str("SUPPORTAL_PROVIDER_NAME", "Supportal")
+
+ALLOWED_HOSTS = [h for h in env_str("SUPPORTAL_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [BASE_URL]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SUPPORTAL_BEHIND_PROXY") else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BASE_URL.startswith("https://")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "django_htmx",
+    "template_partials",
+    "huey.contrib.djhuey",
+    "ninja",
+    "supportal.core",
+    "supportal.audit",
+    "supportal.accounts",
+    "supportal.orgs",
+    "supportal.notifications",
+    "supportal.jobs",
+    "supportal.api",
+    "supportal.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "supportal.accounts.middleware.AgentMfaMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "supportal.urls"
+WSGI_APPLICATION = "supportal.wsgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "supportal.web.context.portal",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite in the data dir by default, PostgreSQL (or another SQLite file) through DATABASE_URL.
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'supportal.sqlite3'}"
+_database: dict[str, Any] = dict(
+    dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("SUPPORTAL_DB_CONN_MAX_AGE", 60))
+)
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+else:
+    _database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (sign-in throttling needs one shared by every process): Redis when configured, else the database.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "supportal_cache"}
+    }
+
+# --- Background jobs: Huey, embedded (SQLite file) by default, Redis with many consumers in production.
+HUEY: dict[str, Any]
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "supportal", "url": REDIS_URL, "immediate": False}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "supportal",
+        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "immediate": False,
+    }
+HUEY["consumer"] = {"workers": env_int("SUPPORTAL_WORKER_THREADS", 2), "worker_type": "thread"}
+if env_bool("SUPPORTAL_JOBS_IMMEDIATE"):
+    HUEY["immediate"] = True
+
+# --- Accounts and sign-in (django-allauth).
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PROVIDER_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BASE_URL.startswith("https://") else "http"
+ACCOUNT_ADAPTER = "supportal.accounts.adapters.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env_str("SUPPORTAL_LOGIN_FAILED_LIMIT", "10/m/ip,5/5m/key"),
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+SOCIALACCOUNT_ADAPTER = "supportal.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# OpenID Connect identity providers (Google included), as JSON in SUPPORTAL_OIDC_PROVIDERS:
+# [{"id": "google", "name": "Google", "server_url": "https://accounts.google.com",
+#   "client_id": "...", "secret": "..."}]
+OIDC_PROVIDERS: list[dict[str, str]] = json.loads(env_str("SUPPORTAL_OIDC_PROVIDERS") or "[]")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": p["id"],
+                "name": p.get("name", p["id"]),
+                "client_id": p["client_id"],
+                "secret": p.get("secret", ""),
+                "settings": {"server_url": p["server_url"]},
+            }
+            for p in OIDC_PROVIDERS
+        ],
+    }
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PROVIDER_NAME
+SUPPORTAL_REQUIRE_AGENT_MFA = env_bool("SUPPORTAL_REQUIRE_AGENT_MFA", False)
+
+# --- Email: every message goes to the outbox table, a job sends it through EMAIL_URL.
+EMAIL_BACKEND = "supportal.notifications.backends.OutboxBackend"
+DEFAULT_FROM_EMAIL = env_str("SUPPORTAL_FROM_ADDRESS", SUPPORT_ADDRESS)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_URL = env_str("EMAIL_URL", "console:")
+_email = email_settings(EMAIL_URL)
+EMAIL_DELIVERY_BACKEND: str = _email.pop("EMAIL_DELIVERY_BACKEND")
+globals().update(_email)
+
+# --- Static files, served by the app itself (whitenoise).
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "files"},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "files"
+
+# --- Content security policy (django-csp 4): no inline scripts, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env_str("SUPPORTAL_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+NINJA_PAGINATION_PER_PAGE = 50
+API_RATE_LIMIT = env_str("SUPPORTAL_API_RATE_LIMIT", "600/m")
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SUPPORTAL_LOG_LEVEL", "WARNING")},
+    "loggers": {"huey": {"level": "INFO", "handlers": ["console"], "propagate": False}},
+}

@@ -1,0 +1,16 @@
+"""Every URL of Supportal. Each app owns its own urls module; this file only mounts them."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from supportal.api.v1.router import api
+from supportal.core.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("supportal.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("", include("supportal.web.urls")),
+]

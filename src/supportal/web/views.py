@@ -1,0 +1,32 @@
+"""The customer portal's pages. Thin: authorize through access/selectors, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from supportal.orgs import policies
+from supportal.orgs.models import EscalationLevel, Organisation
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    organisation = _own_organisation(request)
+    return render(request, "web/home.html", {"organisation": organisation})
+
+
+@login_required
+def escalation_matrix(request: HttpRequest) -> HttpResponse:
+    organisation = _own_organisation(request)
+    if organisation is None:
+        raise Http404("Only customer users have an organisation's escalation matrix.")
+    levels = EscalationLevel.objects.filter(organisation=organisation).prefetch_related("contacts")
+    return render(request, "web/escalation_matrix.html", {"organisation": organisation, "levels": levels})
+
+
+def _own_organisation(request: HttpRequest) -> Organisation | None:
+    organisation_id = policies.organisation_id_of(request.user)
+    if organisation_id is None:
+        return None
+    return Organisation.objects.select_related("plan", "csm").get(pk=organisation_id)

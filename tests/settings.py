@@ -1,0 +1,14 @@
+"""Test settings: the real settings, with jobs run inline and a throwaway data dir."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SUPPORTAL_DATA_DIR", tempfile.mkdtemp(prefix="supportal-test-"))
+os.environ["SUPPORTAL_JOBS_IMMEDIATE"] = "1"
+os.environ.setdefault("SUPPORTAL_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
+
+from supportal.settings import *  # noqa: F403
+
+# Argon2 is the production hasher (asserted in tests/accounts); tests use a fast one.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
