@@ -16,6 +16,8 @@ from supportal.accounts.models import User
 from supportal.orgs import services
 from supportal.orgs.models import Organisation, PermissionGroup, SupportPlan, Team
 
+pytest_plugins = ["tests.browser"]
+
 PASSWORD = "correct-horse-battery-staple"
 
 

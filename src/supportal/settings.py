@@ -171,7 +171,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
-SOCIALACCOUNT_ADAPTER = "supportal.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "supportal.accounts.social.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
@@ -212,6 +212,7 @@ globals().update(_email)
 # --- Static files, served by the app itself (whitenoise).
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 
 
@@ -15,9 +12,3 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         from supportal.orgs.models import Organisation
 
         return Organisation.objects.filter(self_registration=True, is_active=True).exists()
-
-
-class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
-    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
-        """An identity provider signs in people Supportal already knows; it does not create accounts."""
-        return False
