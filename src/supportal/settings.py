@@ -32,7 +32,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "supportal.core.admin_site.SupportalAdminConfig",  # django.contrib.admin, admins only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "supportal.jobs",
     "supportal.api",
     "supportal.web",
+    "supportal.agent",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PROVIDER_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if BASE_URL.startswith("https://") else "http"
 ACCOUNT_ADAPTER = "supportal.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "supportal.accounts.forms.SelfRegistrationForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("SUPPORTAL_LOGIN_FAILED_LIMIT", "10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
@@ -181,6 +183,7 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # [{"id": "google", "name": "Google", "server_url": "https://accounts.google.com",
 #   "client_id": "...", "secret": "..."}]
 OIDC_PROVIDERS: list[dict[str, str]] = json.loads(env_str("SUPPORTAL_OIDC_PROVIDERS") or "[]")
+OIDC_FORM_ACTION_ORIGINS = sorted({"/".join(p["server_url"].split("/")[:3]) for p in OIDC_PROVIDERS})
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,
@@ -234,7 +237,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # The identity providers' sign-in pages too: allauth's sign-in form redirects there.
+        "form-action": ["'self'", *OIDC_FORM_ACTION_ORIGINS],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }

@@ -5,3 +5,7 @@ class AccountsConfig(AppConfig):
     name = "supportal.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        # Connect the audit receivers: second factors (mfa_audit), signing in and out (receivers).
+        from supportal.accounts import mfa_audit, receivers  # noqa: F401

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.message import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from supportal.jobs.queue import backoff_seconds, enqueue_on_commit
@@ -75,9 +76,11 @@ def outbox_deliver(outbound_id: int) -> bool:
 
 
 def outbox_retry_due() -> int:
-    """Queue delivery of every message still waiting whose retry time has come. Returns how many."""
+    """Queue delivery of every waiting message whose retry time has come, or whose first delivery job was
+    lost (still unclaimed after CLAIM_SECONDS). Returns how many."""
     now = timezone.now()
-    due = OutboundEmail.objects.filter(status=OutboundStatus.QUEUED).exclude(claimed_until__gt=now)
+    lost = Q(claimed_until__isnull=True, created_at__lt=now - timedelta(seconds=CLAIM_SECONDS))
+    due = OutboundEmail.objects.filter(lost | Q(claimed_until__lte=now), status=OutboundStatus.QUEUED)
     from supportal.notifications.tasks import deliver_email
 
     ids = list(due.values_list("pk", flat=True)[:500])
@@ -109,8 +112,8 @@ class RawMessage:
     def as_string(self, unixfrom: bool = False, linesep: str = "\n", **kwargs: object) -> str:
         return self._raw.decode("utf-8", errors="replace")
 
-    def get_charset(self) -> str:
-        return "utf-8"
+    def get_charset(self) -> None:
+        return None  # the console backend then decodes as UTF-8 (a str here would break it)
 
     def get_content_charset(self) -> str:
         return "utf-8"

@@ -127,7 +127,10 @@ def account_status_change(
             "Say why the account status changes.", fields={"reason": ["This field is required."]}
         )
     with transaction.atomic():
-        locked = Organisation.objects.select_for_update().select_related("csm").get(pk=organisation.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join to the CSM.
+        locked = (
+            Organisation.objects.select_for_update(of=("self",)).select_related("csm").get(pk=organisation.pk)
+        )
         if locked.account_status == status:
             raise Conflict(f"The account status is already {locked.get_account_status_display()}.")
         change = AccountStatusChange.objects.create(

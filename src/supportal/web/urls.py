@@ -1,10 +1,15 @@
 from django.urls import path
 
-from supportal.web import views
+from supportal.web import account_status, people, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisation/escalation/", views.escalation_matrix, name="escalation_matrix"),
+    path("organisation/status/", account_status.account_status, name="account_status"),
+    path("organisation/users/", people.people, name="people"),
+    path("organisation/users/invite/", people.invite, name="people_invite"),
+    path("organisation/users/<int:user_id>/invite/", people.reinvite, name="people_reinvite"),
+    path("organisation/users/<int:user_id>/groups/", people.change_groups, name="people_groups"),
 ]

@@ -1,7 +1,55 @@
-"""The REST API, version 1: /api/v1/. Each resource lives in its own module and is mounted here."""
+"""The REST API, version 1: /api/v1/. Each resource lives in its own module and is mounted here.
+
+Every operation needs a caller (a session or a bearer token), is throttled per caller, and answers
+errors in one JSON shape (see errors.py). The OpenAPI document is /api/v1/openapi.json, the browsable
+docs /api/v1/docs (served from our own static files).
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Router
+from ninja.operation import Operation
 
-api = NinjaAPI(title="Supportal API", version="1.0.0", urls_namespace="api-v1")
+from supportal.api.v1 import organizations, tokens, users
+from supportal.api.v1.auth import ApiRateThrottle, BearerTokenAuth, SessionAuth
+from supportal.api.v1.errors import install_error_handlers
+
+
+class SupportalApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """`list_organizations`, not `supportal_api_v1_organizations_list_organizations`: view names are
+        unique across the API's modules."""
+        return str(operation.view_func.__name__)
+
+
+api = SupportalApi(
+    title="Supportal API",
+    version="1.0.0",
+    description=(
+        "Authenticate with a session (send X-CSRFToken on unsafe methods) or `Authorization: Bearer "
+        "<token>`. Errors are JSON: {error, detail, fields}. Lists are paginated by cursor."
+    ),
+    urls_namespace="api-v1",
+    auth=[BearerTokenAuth(), SessionAuth()],
+    throttle=[ApiRateThrottle()],
+)
+install_error_handlers(api)
+
+api.add_router("/organizations", organizations.router)
+api.add_router("/users", users.router)
+api.add_router("/tokens", tokens.router)
+
+
+# Last: any other path under /api/v1/ answers the JSON 404, not the portal's HTML page.
+fallback = Router()
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def no_such_endpoint(request: HttpRequest, rest: str) -> None:
+    raise Http404(rest)
+
+
+api.add_router("", fallback)

@@ -1,12 +1,15 @@
-"""`flush` empties every table, the audit record included: lift its append-only triggers just for that.
+"""`flush` empties every table, the audit record included: lift its append-only triggers just for that,
+and put back the rows a fresh install starts with (the default permission groups of a data migration).
 
 Django's own flush (used by `supportal flush` and by transactional tests) would otherwise be refused.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.core.management.commands.flush import Command as DjangoFlush
 from django.db import connections
 
@@ -21,3 +24,5 @@ class Command(DjangoFlush):
             super().handle(**options)
         finally:
             install_triggers(connection)
+        default_groups = import_module("supportal.orgs.migrations.0002_default_permission_groups")
+        default_groups.create_groups(apps, None)

@@ -1,0 +1,36 @@
+"""Every email of sign-in and onboarding is sent by one function, from three templates:
+``accounts/email/<name>_subject.txt``, ``<name>.txt`` and ``<name>.html``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+
+def absolute_url(path: str) -> str:
+    """A link for an email: SUPPORTAL_BASE_URL plus the path."""
+    return f"{settings.BASE_URL}{path}"
+
+
+def send_templated_email(*, name: str, to: Sequence[str], context: dict[str, Any]) -> None:
+    """Render the three templates and send the message after the current transaction commits."""
+    recipients = sorted(set(to))
+    if not recipients:
+        return
+    full = {"provider_name": settings.PROVIDER_NAME, "support_address": settings.SUPPORT_ADDRESS, **context}
+    subject = " ".join(render_to_string(f"accounts/email/{name}_subject.txt", full).split())
+    text = render_to_string(f"accounts/email/{name}.txt", full)
+    html = render_to_string(f"accounts/email/{name}.html", full)
+
+    def send() -> None:
+        message = EmailMultiAlternatives(subject, text, None, recipients)
+        message.attach_alternative(html, "text/html")
+        message.extra_headers["Auto-Submitted"] = "auto-generated"
+        message.send()
+
+    transaction.on_commit(send)

@@ -1,0 +1,102 @@
+"""/api/v1/tokens: list your API tokens (or, if you may, someone's), create one, revoke one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from supportal.accounts import tokens
+from supportal.accounts.models import ApiToken, TokenScope
+from supportal.api.v1.auth import actor_of, ip_of
+from supportal.api.v1.errors import errors
+from supportal.api.v1.pagination import Page, PageParams, paginate
+from supportal.api.v1.schemas import Id, Input
+from supportal.audit.services import AuditChannel
+from supportal.core.errors import Forbidden, NotFound
+from supportal.orgs import access
+
+router = Router(tags=["tokens"])
+
+
+class TokenOut(Schema):
+    id: int
+    user: int
+    name: str
+    prefix: str = Field(description="The visible start of the secret: sp_<prefix>_...")
+    scope: TokenScope
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="To the minute.")
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The secret. Shown this once only: store it now.")
+
+
+class TokenIn(Input):
+    name: str = Field(min_length=1, max_length=100, description="What the token is for.")
+    scope: TokenScope = TokenScope.WRITE
+    user: Id | None = Field(None, description="Whose token; yourself when left out.")
+    expires_at: datetime | None = None
+
+
+class TokenFilters(Schema):
+    user: Id | None = Field(None, description="Whose tokens; yours when left out.")
+
+
+def token_out(token: ApiToken) -> TokenOut:
+    return TokenOut(
+        id=token.pk,
+        user=token.user_id,
+        name=token.name,
+        prefix=token.prefix,
+        scope=TokenScope(token.scope),
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        expires_at=token.expires_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+@router.get("", response={200: Page[TokenOut], **errors(404)}, summary="List API tokens")
+def list_tokens(
+    request: HttpRequest, page: Query[PageParams], filters: Query[TokenFilters]
+) -> Page[TokenOut]:
+    """Newest first. Secrets are never listed."""
+    actor = actor_of(request)
+    owner = access.user_for(actor, filters.user) if filters.user is not None else None
+    if owner is not None and not tokens.can_view_tokens_of(actor, owner):
+        raise Forbidden("You may not see this user's tokens.")
+    result = paginate(tokens.tokens_visible_to(actor, owner=owner), page, ordering=("-id",))
+    return Page[TokenOut](items=[token_out(t) for t in result.items], next_cursor=result.next_cursor)
+
+
+@router.post("", response={201: TokenCreated, **errors(404, 409)}, summary="Create an API token")
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]:
+    """For yourself (agents and integration users), or for an integration user you manage."""
+    actor = actor_of(request)
+    owner = access.user_for(actor, payload.user) if payload.user is not None else actor
+    token, secret = tokens.token_create(
+        actor=actor,
+        channel=AuditChannel.API,
+        user=owner,
+        name=payload.name,
+        scope=payload.scope.value,
+        expires_at=payload.expires_at,
+        ip=ip_of(request),
+    )
+    return Status(201, TokenCreated(**token_out(token).model_dump(), token=secret))
+
+
+@router.delete("/{int:token_id}", response={204: None, **errors(404)}, summary="Revoke an API token")
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+    actor = actor_of(request)
+    token = tokens.token_for(actor, token_id)
+    if token is None:
+        raise NotFound("No such token.")
+    tokens.token_revoke(actor=actor, channel=AuditChannel.API, token=token, ip=ip_of(request))
+    return Status(204, None)

@@ -1,0 +1,246 @@
+"""Walking every route of Supportal: the URL patterns and the API's operations, filled with Acme's objects.
+
+Used by tests/test_authorization.py. A URL keyword this module does not know makes the walk fail with a
+message saying to add it to KWARGS, so every new route is covered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.admindocs.utils import replace_named_groups, replace_unnamed_groups
+from django.contrib.contenttypes.models import ContentType
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils.http import int_to_base36
+
+from supportal.accounts.models import ApiToken, RegistrationRequest, User
+from supportal.audit.models import AuditRecord
+from supportal.orgs.models import (
+    AccountStatusChange,
+    EscalationLevel,
+    Membership,
+    Organisation,
+    OrganisationDomain,
+)
+from tests.conftest import Story
+
+
+@dataclass
+class World:
+    """The story, plus one of each of Acme's objects that a URL can name."""
+
+    story: Story
+    registration: RegistrationRequest
+    integration: User
+    token: ApiToken
+    level: EscalationLevel
+    status_change: AccountStatusChange
+    secrets: list[str] = field(default_factory=list)
+
+    def admin_object(self, model_label: str) -> str:
+        """The Acme object an admin change/delete/history URL names (any row for provider-wide models)."""
+        acme = self.story.acme
+        preferred: dict[str, Any] = {
+            "orgs.organisation": acme,
+            "accounts.user": self.story.alice,
+            "orgs.membership": Membership.objects.get(user=self.story.alice),
+            "accounts.registrationrequest": self.registration,
+            "accounts.apitoken": self.token,
+            "orgs.escalationlevel": self.level,
+            "orgs.accountstatuschange": self.status_change,
+            "orgs.organisationdomain": OrganisationDomain.objects.filter(organisation=acme).first(),
+            "audit.auditrecord": AuditRecord.objects.filter(organisation_id=acme.pk).first(),
+        }
+        if not model_label:  # admin/r/<content_type_id>/<object_id>/: content_type_id names Organisation
+            return str(acme.pk)
+        obj = preferred.get(model_label)
+        if obj is None:
+            app_label, model_name = model_label.split(".")
+            model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
+            obj = model._default_manager.first() if model is not None else None
+        return str(obj.pk) if obj is not None else "1"
+
+
+# URL keyword → (value for Acme, whether the value names one of Acme's objects).
+Kwarg = Callable[[World, str], tuple[str, bool]]
+KWARGS: dict[str, Kwarg] = {
+    "organisation_id": lambda w, _: (str(w.story.acme.pk), True),
+    "organization_id": lambda w, _: (str(w.story.acme.pk), True),
+    "user_id": lambda w, _: (str(w.story.alice.pk), True),
+    "pk": lambda w, _: (str(w.story.alice.pk), True),
+    "id": lambda w, _: (str(w.story.alice.pk), True),  # admin: accounts/user/<id>/password/
+    "request_id": lambda w, _: (str(w.registration.pk), True),
+    "token_id": lambda w, _: (str(w.token.pk), True),
+    "level_id": lambda w, _: (str(w.level.pk), True),
+    "number": lambda w, _: ("1", True),  # case numbers (cases come in a later issue)
+    "object_id": lambda w, route: (w.admin_object(_admin_model(route)), True),
+    "content_type_id": lambda w, _: (str(ContentType.objects.get_for_model(Organisation).pk), True),
+    "app_label": lambda w, _: ("orgs", False),
+    "uidb36": lambda w, _: (int_to_base36(w.story.alice.pk), True),
+    "uidb64": lambda w, _: ("MQ", True),
+    "key": lambda w, _: ("walker-made-up-key", False),
+    "token": lambda w, _: ("walker-made-up-token", False),
+    "provider_id": lambda w, _: ("walker-idp", False),
+    "url": lambda w, _: ("walker/no/such/page/", False),  # the admin's catch-all
+    "rest": lambda w, _: ("walker/no/such/endpoint", False),  # the API's JSON 404
+}
+
+
+def _admin_model(route: str) -> str:
+    match = re.match(r"/?admin/(\w+)/(\w+)/", route)
+    return f"{match[1]}.{match[2]}" if match else ""
+
+
+@dataclass
+class Route:
+    route: str  # the pattern as written, for messages
+    name: str | None
+    kwarg_names: list[str]
+    pattern: URLPattern
+
+    def path_hint(self, prefix: str) -> bool:
+        return ("/" + self.route).startswith(prefix)
+
+
+def routes() -> Iterator[Route]:
+    def walk(resolver: URLResolver, prefix: str, namespace: str, kwargs: list[str]) -> Iterator[Route]:
+        for entry in resolver.url_patterns:
+            names = [*kwargs, *entry.pattern.regex.groupindex]
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from walk(entry, prefix + str(entry.pattern), inner, names)
+            else:
+                name = f"{namespace}{entry.name}" if entry.name else None
+                yield Route(prefix + str(entry.pattern), name, names, entry)
+
+    yield from walk(get_resolver(), "", "", [])
+
+
+def build(world: World, route: Route) -> tuple[str, bool]:
+    """The URL of `route` filled with Acme's objects, and whether any of them is Acme's."""
+    unknown = [k for k in route.kwarg_names if k not in KWARGS]
+    if unknown:
+        pytest.fail(
+            f"Route {route.route!r} ({route.name}) takes URL keyword(s) {unknown} that "
+            "tests/authz_walk.py does not know: add each to KWARGS with a value naming one of "
+            "Acme's objects, so the walk can prove other people cannot reach it."
+        )
+    values = {k: KWARGS[k](world, route.route) for k in route.kwarg_names}
+    kwargs = {k: v for k, (v, _) in values.items()}
+    acme_bound = any(bound for _, bound in values.values())
+    url = None
+    if route.name:
+        try:
+            url = reverse(route.name, kwargs=kwargs)
+        except NoReverseMatch:  # a value the pattern refuses: fill the pattern in instead
+            url = None
+    if url is None:
+        text = replace_unnamed_groups(replace_named_groups(route.route))
+        text = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: kwargs.get(m[1], m[0]), text)
+        url = "/" + text.replace("^", "").replace("$", "").replace("\\", "")
+        # A reversed name is right by construction (an earlier route may shadow it: then that one answers).
+        match = resolve(url)
+        assert match.func == route.pattern.callback, (
+            f"The walk built {url} for {route.route!r} but it resolves to {match.view_name}: "
+            "name the route or teach build() its pattern."
+        )
+    return url, acme_bound
+
+
+@dataclass
+class ApiCall:
+    method: str
+    url: str
+    body: dict[str, Any] | None
+    acme_bound: bool
+    label: str
+
+
+def api_calls(world: World) -> Iterator[ApiCall]:
+    from supportal.api.v1.router import api
+
+    schema = api.get_openapi_schema()
+    components = schema.get("components", {}).get("schemas", {})
+    root = reverse("api-v1:api-root").rstrip("/")
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method.upper() not in {"GET", "POST", "PUT", "PATCH", "DELETE"}:
+                continue
+            label = f"{method.upper()} {path}"
+            url, acme_bound = path, False
+            query: dict[str, str] = {}
+            for param in operation.get("parameters", []):
+                name = param["name"]
+                if param["in"] == "path":
+                    if name not in KWARGS:
+                        pytest.fail(
+                            f"API operation {label} takes {name!r}: add it to KWARGS in tests/authz_walk.py."
+                        )
+                    value, bound = KWARGS[name](world, path)
+                    url, acme_bound = url.replace("{" + name + "}", value), acme_bound or bound
+                elif param["in"] == "query" and name in BODY_REFERENCES:
+                    query[name] = str(BODY_REFERENCES[name](world))
+            full = url if url.startswith(root) else root + url
+            body = None
+            if "requestBody" in operation:
+                content = operation["requestBody"]["content"]
+                body_schema = next(iter(content.values()))["schema"]
+                body = _example(world, _resolve(body_schema, components), components)
+            yield ApiCall(method.upper(), full, body, acme_bound, label)
+            if query:
+                qs = "&".join(f"{k}={v}" for k, v in query.items())
+                # A list filtered by Acme's id may answer an empty page; what it shows is checked.
+                yield ApiCall(method.upper(), f"{full}?{qs}", body, acme_bound, f"{label}?{qs}")
+
+
+# Body fields and query parameters that name an object: always one of Acme's.
+BODY_REFERENCES: dict[str, Callable[[World], Any]] = {
+    "organization": lambda w: w.story.acme.pk,
+    "organisation": lambda w: w.story.acme.pk,
+    "organization_id": lambda w: w.story.acme.pk,
+    "organisation_id": lambda w: w.story.acme.pk,
+    "user": lambda w: w.story.alice.pk,
+    "user_id": lambda w: w.story.alice.pk,
+}
+
+
+def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    if ref:
+        return _resolve(components[ref.rsplit("/", 1)[-1]], components)
+    return schema
+
+
+def _example(world: World, schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    """A body with every field filled, pointing at Acme wherever a field names an object."""
+    body: dict[str, Any] = {}
+    for name, prop in schema.get("properties", {}).items():
+        if name in BODY_REFERENCES:
+            body[name] = BODY_REFERENCES[name](world)
+            continue
+        prop = _resolve(prop, components)
+        variants = [_resolve(p, components) for p in prop.get("anyOf", [prop])]
+        variant = next((v for v in variants if v.get("type") != "null"), variants[0])
+        body[name] = _value(name, variant)
+    return body
+
+
+def _value(name: str, schema: dict[str, Any]) -> Any:
+    if "enum" in schema:
+        return schema["enum"][-1]
+    kind = schema.get("type")
+    if kind == "string":
+        if schema.get("format") == "date-time":
+            return "2099-01-01T00:00:00Z"
+        return "walker@acme.example" if "email" in name else "Walker"
+    if kind == "integer":
+        return 1
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return []
+    return None
