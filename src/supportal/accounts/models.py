@@ -37,9 +37,15 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        """The first admin (`supportal createsuperuser`): the operator vouches for the address, so it is
+        verified at once and the admin can sign in before outgoing email is set up."""
+        from allauth.account.models import EmailAddress
+
         fields.setdefault("kind", UserKind.AGENT)
         fields.update(is_staff=True, is_superuser=True)
-        return self.create_user(email, password, **fields)
+        user = self.create_user(email, password, **fields)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
 
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=normalize_email(username or ""))

@@ -3,7 +3,7 @@ self-registration. Keyword-only, the actor named, audited inside, email sent aft
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supportal.accounts import selectors
-from supportal.accounts.emails import absolute_url, send_templated_email
 from supportal.accounts.invitation_tokens import INVITATION_VALID_DAYS, invitation_tokens, uid_of
 from supportal.accounts.models import (
     ContactMethod,
@@ -25,6 +24,7 @@ from supportal.accounts.models import (
 )
 from supportal.audit.services import AuditChannel, audit_record
 from supportal.core.errors import Conflict, Forbidden, InvalidInput
+from supportal.notifications.emails import absolute_url, send_templated_email
 from supportal.orgs import policies
 from supportal.orgs import services as org_services
 from supportal.orgs.models import Membership, Organisation, PermissionGroup
@@ -336,18 +336,31 @@ def registration_decline(
 # --- Self-registration (allauth's signup form, through AccountAdapter.save_user)
 
 
-def self_registration_complete(*, user: User, organisation: Organisation, ip: str | None = None) -> User:
-    """Save a person who signed up with an address in the organisation's allowed domain: a customer user
-    with the organisation's default groups (or case reporter). allauth then verifies the address."""
+def self_registration_complete(
+    *,
+    user: User,
+    organisation: Organisation,
+    ip: str | None = None,
+    identity_provider: str = "",
+    save: Callable[[User], None] | None = None,
+) -> User:
+    """Save a person who registered themselves with an address in the organisation's allowed domain, by
+    signing up (allauth then verifies the address) or through an identity provider (`identity_provider`,
+    with `save` storing the user with their provider account): a customer user with the organisation's
+    default groups, or case reporter when it names none."""
     if not organisation.self_registration or not organisation.is_active:
         raise Forbidden("This organisation does not allow self-registration.")
     groups = list(organisation.default_groups.all()) or list(
         PermissionGroup.objects.filter(code=DEFAULT_SELF_REGISTRATION_GROUP)
     )
+    details = {"identity_provider": identity_provider} if identity_provider else {}
     with transaction.atomic():
         user.kind = UserKind.CUSTOMER
         user.is_staff = user.is_superuser = False
-        user.save()
+        if save is None:
+            user.save()
+        else:
+            save(user)
         membership = Membership.objects.create(user=user, organisation=organisation)
         membership.groups.set(groups)
         audit_record(
@@ -361,6 +374,7 @@ def self_registration_complete(*, user: User, organisation: Organisation, ip: st
                 "name": user.name,
                 "kind": UserKind.CUSTOMER,
                 "groups": sorted(g.code for g in groups),
+                **details,
             },
             ip=ip,
         )

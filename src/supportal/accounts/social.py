@@ -29,13 +29,13 @@ from typing import Any, NoReturn
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
 
 from supportal.accounts.models import User, UserKind, normalize_email
+from supportal.accounts.services import self_registration_complete
 from supportal.audit.services import AuditChannel, audit_record
-from supportal.orgs.models import Membership, Organisation
+from supportal.orgs.models import Organisation
 
 # Kinds of user who sign in as people; the others act through the system or the API only.
 PERSON_KINDS = frozenset({UserKind.CUSTOMER, UserKind.AGENT})
@@ -73,32 +73,16 @@ def identity_provider_signup(
     *, request: HttpRequest, sociallogin: Any, organisation: Organisation, provider_id: str
 ) -> User:
     """Create the customer user for a first sign-in through a provider, in a self-registration
-    organisation: member with the organisation's default groups, verified address, no password."""
-    groups = list(organisation.default_groups.all())
-    with transaction.atomic():
-        user: User = sociallogin.user
-        user.kind = UserKind.CUSTOMER
-        user.is_staff = user.is_superuser = False
-        user.set_unusable_password()
-        sociallogin.save(request)  # the user, their provider account and their verified address
-        membership = Membership.objects.create(user=user, organisation=organisation)
-        membership.groups.set(groups)
-        audit_record(
-            actor=user,
-            action="user.self_registered",
-            channel=AuditChannel.WEB,
-            target=user,
-            organisation_id=organisation.pk,
-            new={
-                "email": user.email,
-                "name": user.name,
-                "kind": user.kind,
-                "groups": sorted(g.code for g in groups),
-                "identity_provider": provider_id,
-            },
-            ip=request.META.get("REMOTE_ADDR") or None,
-        )
-    return user
+    organisation: the same self-registration as the sign-up form, with a verified address and no password."""
+    user: User = sociallogin.user
+    user.set_unusable_password()
+    return self_registration_complete(
+        user=user,
+        organisation=organisation,
+        ip=request.META.get("REMOTE_ADDR") or None,
+        identity_provider=provider_id,
+        save=lambda _user: sociallogin.save(request),  # the user, their provider account, verified address
+    )
 
 
 # --- allauth's hooks

@@ -23,7 +23,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from supportal.accounts.models import User
+from supportal.accounts.models import ContactMethod, User
+from supportal.accounts.services import registration_request_submit
 from supportal.audit.services import AuditChannel, audit_record
 from supportal.orgs import services
 from supportal.orgs.models import (
@@ -254,6 +255,15 @@ def load_demo_data() -> bool:
         for customer in CUSTOMERS:
             people += _customer(admin, customer, plans[customer.plan], csm=frank, lead=grace)
         _sign_in_ready(people)
+        # A "Register now" request from Globex waits for Frank's decision in the agent workspace.
+        registration_request_submit(
+            email="li.wei@globex.example",
+            name="Li Wei",
+            phone="+44 20 7946 0321",
+            preferred_contact=ContactMethod.PHONE,
+            company="Globex Bank",
+            message="I joined Globex's payments team and need to follow our open cases.",
+        )
     return True
 
 
@@ -354,5 +364,6 @@ def _sign_in_ready(people: list[User]) -> None:
     hashed = make_password(DEMO_PASSWORD)
     User.objects.filter(pk__in=[p.pk for p in people]).update(password=hashed)
     EmailAddress.objects.bulk_create(
-        EmailAddress(user=p, email=p.email, verified=True, primary=True) for p in people
+        (EmailAddress(user=p, email=p.email, verified=True, primary=True) for p in people),
+        ignore_conflicts=True,
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from supportal.accounts.models import User, UserKind, normalize_email
 from supportal.audit.services import audit_record
 from supportal.core.errors import Conflict, Forbidden, InvalidInput
+from supportal.notifications.emails import send_templated_email
 from supportal.orgs import policies
 from supportal.orgs.models import (
     AccountStatus,
@@ -153,14 +153,11 @@ def account_status_change(
             ip=ip,
         )
         if locked.csm is not None:
-            csm_email = locked.csm.email
-            old_label, new_label = change.get_old_status_display(), change.get_new_status_display()
-            subject = f"Account status of {locked.name}: {old_label} → {new_label}"
-            body = (
-                f"{actor} changed the account status of {locked.name} from {change.get_old_status_display()} "
-                f"to {change.get_new_status_display()}.\n\nReason:\n{reason}\n"
+            send_templated_email(
+                name="account_status_changed",
+                to=[locked.csm.email],
+                context={"organisation": locked, "change": change, "actor": actor},
             )
-            transaction.on_commit(lambda: send_mail(subject, body, None, [csm_email]))
     organisation.account_status = status
     return change
 
