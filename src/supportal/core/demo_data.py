@@ -28,8 +28,6 @@ from supportal.accounts.services import registration_request_submit
 from supportal.audit.services import AuditChannel, audit_record
 from supportal.orgs import services
 from supportal.orgs.models import (
-    EscalationContact,
-    EscalationLevel,
     Organisation,
     PermissionGroup,
     SupportPlan,
@@ -340,19 +338,16 @@ def _escalation_matrix(
         ("Customer success manager", [(csm.name, "Customer success manager", csm.email, "+44 20 7946 0102")]),
         ("Head of service delivery", [(top[0], "Head of service delivery", top[1], top[2])]),
     )
-    for number, (name, contacts) in enumerate(levels, start=1):
-        level = EscalationLevel.objects.create(organisation=organisation, level=number, name=name)
-        EscalationContact.objects.bulk_create(
-            EscalationContact(level=level, name=n, role=r, email=e, phone=p, position=i)
-            for i, (n, r, e, p) in enumerate(contacts)
-        )
-    audit_record(
+    services.escalation_matrix_set(
         actor=admin,
-        action="organisation.escalation_matrix_set",
         channel=CHANNEL,
-        target=organisation,
-        organisation_id=organisation.pk,
-        new={"levels": [name for name, _ in levels]},
+        organisation=organisation,
+        levels=[
+            services.EscalationLevelSpec(
+                name, [services.EscalationContactSpec(*contact) for contact in contacts]
+            )
+            for name, contacts in levels
+        ],
     )
 
 

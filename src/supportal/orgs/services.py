@@ -4,6 +4,7 @@ checks the actor's right through policies, writes the audit record, and sends ma
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -16,6 +17,8 @@ from supportal.orgs import policies
 from supportal.orgs.models import (
     AccountStatus,
     AccountStatusChange,
+    EscalationContact,
+    EscalationLevel,
     Membership,
     Organisation,
     OrganisationDomain,
@@ -108,6 +111,77 @@ def _clean_domain(domain: str) -> str:
             f"{domain!r} is not an email domain.", fields={"domains": [f"Not a domain: {domain}"]}
         )
     return cleaned
+
+
+@dataclass(frozen=True)
+class EscalationContactSpec:
+    name: str
+    role: str
+    email: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class EscalationLevelSpec:
+    name: str
+    contacts: Sequence[EscalationContactSpec]
+    description: str = ""
+
+
+def escalation_matrix_set(
+    *, actor: Actor, channel: str, organisation: Organisation, levels: Sequence[EscalationLevelSpec]
+) -> list[EscalationLevel]:
+    """Replace the organisation's escalation matrix: level 1 is the first of `levels`. Admins and the
+    organisation's CSM may do it; the audit keeps the old and the new matrix."""
+    if not (policies.can_configure_organisations(actor) or policies.is_csm_of(actor, organisation)):
+        raise Forbidden("Only admins and the organisation's CSM may change its escalation matrix.")
+    errors = {
+        f"levels[{i}]": ["A level needs a name and at least one contact with a name and an email address."]
+        for i, level in enumerate(levels)
+        if not level.name.strip() or not level.contacts or any(not c.name.strip() for c in level.contacts)
+    }
+    if errors:
+        raise InvalidInput("The escalation matrix is incomplete.", fields=errors)
+    contacts_valid = {c.email: _valid_email(c.email) for level in levels for c in level.contacts}
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        old = [level.name for level in EscalationLevel.objects.filter(organisation=organisation)]
+        EscalationLevel.objects.filter(organisation=organisation).delete()
+        created = []
+        for number, spec in enumerate(levels, start=1):
+            level = EscalationLevel.objects.create(
+                organisation=organisation, level=number, name=spec.name.strip(), description=spec.description
+            )
+            EscalationContact.objects.bulk_create(
+                EscalationContact(
+                    level=level,
+                    name=c.name.strip(),
+                    role=c.role.strip(),
+                    email=contacts_valid[c.email],
+                    phone=c.phone.strip(),
+                    position=position,
+                )
+                for position, c in enumerate(spec.contacts)
+            )
+            created.append(level)
+        audit_record(
+            actor=actor,
+            action="organisation.escalation_matrix_set",
+            channel=channel,
+            target=organisation,
+            organisation_id=organisation.pk,
+            old={"levels": old},
+            new={
+                "levels": [
+                    {
+                        "name": spec.name,
+                        "contacts": [f"{c.name} <{contacts_valid[c.email]}>" for c in spec.contacts],
+                    }
+                    for spec in levels
+                ]
+            },
+        )
+    return created
 
 
 def account_status_change(
