@@ -31,6 +31,7 @@ from supportal.orgs.models import (
 from supportal.orgs.policies import Actor
 
 VIRTUAL_USER_DOMAIN = "virtual.invalid"
+ORGANISATION_NAME_MAX = 200
 
 
 def organisation_create(
@@ -51,6 +52,11 @@ def organisation_create(
     name = name.strip()
     if not name:
         raise InvalidInput("An organisation needs a name.", fields={"name": ["This field is required."]})
+    if len(name) > ORGANISATION_NAME_MAX:
+        raise InvalidInput(
+            "The organisation's name is too long.",
+            fields={"name": [f"At most {ORGANISATION_NAME_MAX} characters."]},
+        )
     if csm is not None and csm.kind != UserKind.AGENT:
         raise InvalidInput("The CSM must be an agent.", fields={"csm": ["Not an agent."]})
     slug = _unique_slug(name)
@@ -59,7 +65,7 @@ def organisation_create(
         with transaction.atomic():
             virtual = User.objects.create_user(
                 alias_email or f"{slug}@{VIRTUAL_USER_DOMAIN}",
-                name=f"{name} (on behalf of)",
+                name=f"{name[: ORGANISATION_NAME_MAX - len(' (on behalf of)')]} (on behalf of)",
                 kind=UserKind.VIRTUAL,
             )
             organisation = Organisation.objects.create(

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -121,6 +122,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
         return error_response(api, request, 400, "The request could not be understood.")
 
+    def on_bad_form(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A form body Django cannot parse, e.g. multipart/form-data without a boundary (read for the CSRF
+        # token of a session).
+        return error_response(api, request, 400, "The request body could not be parsed.")
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
         return error_response(api, request, 500, "Something went wrong on our side; it has been logged.")
@@ -133,6 +139,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     _on(api, PermissionDenied, on_permission_denied)
     _on(api, RequestDataTooBig, on_too_large)
     _on(api, SuspiciousOperation, on_suspicious)
+    _on(api, MultiPartParserError, on_bad_form)
     _on(api, Exception, on_unexpected)
 
 

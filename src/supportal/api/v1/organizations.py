@@ -38,7 +38,7 @@ class OrganizationOut(Schema):
 
 
 class OrganizationIn(Input):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=services.ORGANISATION_NAME_MAX)
     plan: str = Field(min_length=1, max_length=50, description="A support plan's code.")
     csm: Id | str | None = Field(None, description="The CSM: an agent's id or email address.")
     domains: list[str] = Field(default_factory=list, max_length=50)

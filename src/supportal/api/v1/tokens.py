@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import field_validator
 
 from supportal.accounts import tokens
 from supportal.accounts.models import ApiToken, TokenScope
@@ -42,6 +43,17 @@ class TokenIn(Input):
     scope: TokenScope = TokenScope.WRITE
     user: Id | None = Field(None, description="Whose token; yourself when left out.")
     expires_at: datetime | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """Stored as UTC: PostgreSQL refuses offsets beyond 15:59, which ISO 8601 allows (a 500 before)."""
+        if value is None or value.tzinfo is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("Not a representable date and time.") from None
 
 
 class TokenFilters(Schema):

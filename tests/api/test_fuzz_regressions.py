@@ -1,0 +1,54 @@
+"""What the schemathesis run (test_fuzz_schemathesis.py) found, pinned down one request each."""
+
+from __future__ import annotations
+
+from supportal.orgs.services import ORGANISATION_NAME_MAX
+from tests.api.conftest import Api, api_as, error_of, secret_for
+from tests.conftest import Story
+
+
+def test_multipart_without_boundary_is_a_400_not_a_500(story: Story) -> None:
+    """A session's unsafe request makes Django read the form body for the CSRF token; a multipart
+    Content-Type without a boundary made that raise, and the API answered 500."""
+    api = api_as(story.alice)
+    for path in ("organizations", f"organizations/{story.acme.pk}/account-status"):
+        response = api.client.post(
+            f"/api/v1/{path}",
+            data=b'{"status": "amber", "reason": "Outage"}',
+            content_type="multipart/form-data",
+            headers=api.headers,
+        )
+        assert response.status_code == 400, path
+        assert error_of(response) == {
+            "error": "bad_request",
+            "detail": "The request body could not be parsed.",
+            "fields": {},
+        }
+
+
+def test_token_expiry_with_a_far_offset_is_stored_in_utc(story: Story) -> None:
+    """ISO 8601 allows offsets up to 24 hours; PostgreSQL refused one over 15:59 with a 500."""
+    response = Api(secret_for(story.erin)).post(
+        "tokens", {"name": "far away", "expires_at": "2194-10-13T00:16:29+20:42"}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["expires_at"].startswith("2194-10-12T03:34:29")
+
+
+def test_token_expiry_beyond_the_calendar_is_a_422(story: Story) -> None:
+    response = Api(secret_for(story.erin)).post(
+        "tokens", {"name": "never", "expires_at": "9999-12-31T23:59:59-20:00"}
+    )
+    assert response.status_code == 422
+    assert "expires_at" in error_of(response)["fields"]
+
+
+def test_organization_names_fit_the_virtual_users_name(story: Story) -> None:
+    """The virtual user is "<name> (on behalf of)" in 200 characters: a long name was a 500 on
+    PostgreSQL. The longest name an organisation may have now works (its virtual user's name is
+    shortened), one more is a 422."""
+    api = Api(secret_for(story.erin))
+    longest = "N" * ORGANISATION_NAME_MAX
+    assert api.post("organizations", {"name": longest, "plan": "free"}).status_code == 201
+    response = api.post("organizations", {"name": longest + "N", "plan": "free"})
+    assert response.status_code == 422 and "name" in error_of(response)["fields"]
