@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "supportal.accounts"
     label = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = "People"
 
     def ready(self) -> None:
         # Connect the audit receivers: second factors (mfa_audit), signing in and out (receivers).
