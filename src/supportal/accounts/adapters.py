@@ -17,15 +17,12 @@ from django.http import HttpRequest
 
 from supportal.accounts import selectors, services
 from supportal.accounts.models import User
+from supportal.core.http import client_ip
 
 NOT_SELF_REGISTRATION = (
     "Self-registration is only open to email addresses of organisations that allow it. "
     "Use “Register now” to ask for an account instead."
 )
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]

@@ -15,11 +15,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from supportal.audit.services import AuditChannel, audit_record
+from supportal.core.http import client_ip
 from supportal.orgs import policies
-
-
-def _ip(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 def _record(action: str, user: Any, authenticator: Authenticator, request: HttpRequest | None) -> None:
@@ -30,7 +27,7 @@ def _record(action: str, user: Any, authenticator: Authenticator, request: HttpR
         target=user,
         organisation_id=policies.organisation_id_of(user),
         new={"type": authenticator.type},
-        ip=_ip(request),
+        ip=client_ip(request),
     )
 
 
@@ -61,5 +58,5 @@ def mfa_failed(
         target=user,
         organisation_id=policies.organisation_id_of(user),
         new={"email": user.email, "reason": "wrong second-factor code", "type": authenticator.type},
-        ip=_ip(request),
+        ip=client_ip(request),
     )

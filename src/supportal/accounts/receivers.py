@@ -14,11 +14,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from supportal.audit.services import AuditChannel, audit_record
+from supportal.core.http import client_ip
 from supportal.orgs import policies
-
-
-def _ip(request: HttpRequest | None) -> str | None:
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
 
 
 def _channel(request: HttpRequest | None) -> str:
@@ -34,7 +31,7 @@ def signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
         target=user,
         organisation_id=policies.organisation_id_of(user),
         new={"email": user.email},
-        ip=_ip(request),
+        ip=client_ip(request),
     )
 
 
@@ -49,7 +46,7 @@ def signed_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
         target=user,
         organisation_id=policies.organisation_id_of(user),
         new={"email": user.email},
-        ip=_ip(request),
+        ip=client_ip(request),
     )
 
 
@@ -64,6 +61,6 @@ def sign_in_failed(
         action="auth.sign_in_failed",
         channel=_channel(request),
         new={"email": str(attempted)[:254], "reason": "wrong email or password"},
-        ip=_ip(request),
+        ip=client_ip(request),
         actor_label=str(attempted)[:254] or "anonymous",
     )

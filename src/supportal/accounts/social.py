@@ -35,6 +35,7 @@ from django.shortcuts import render
 from supportal.accounts.models import User, UserKind, normalize_email
 from supportal.accounts.services import self_registration_complete
 from supportal.audit.services import AuditChannel, audit_record
+from supportal.core.http import client_ip
 from supportal.orgs.models import Organisation
 
 # Kinds of user who sign in as people; the others act through the system or the API only.
@@ -79,7 +80,7 @@ def identity_provider_signup(
     return self_registration_complete(
         user=user,
         organisation=organisation,
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_ip(request),
         identity_provider=provider_id,
         save=lambda _user: sociallogin.save(request),  # the user, their provider account, verified address
     )
@@ -134,7 +135,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
             action="auth.sign_in_failed",
             channel=AuditChannel.WEB,
             new={"identity_provider": provider.sub_id, "email": email, "reason": reason},
-            ip=request.META.get("REMOTE_ADDR") or None,
+            ip=client_ip(request),
         )
         response = render(
             request,

@@ -18,11 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from supportal.accounts import services
-from supportal.accounts.adapters import client_ip
 from supportal.accounts.forms import InvitationPasswordForm, RegisterForm
 from supportal.accounts.invitation_tokens import INVITATION_VALID_DAYS, user_from_link
 from supportal.audit.services import AuditChannel, audit_record
 from supportal.core.errors import InvalidInput
+from supportal.core.http import client_ip
 from supportal.orgs import policies
 
 NOT_AN_AGENT = (

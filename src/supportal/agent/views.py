@@ -13,11 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from supportal.accounts import services
-from supportal.accounts.adapters import client_ip
 from supportal.accounts.models import RegistrationStatus
 from supportal.agent.forms import ApproveRegistrationForm, DeclineRegistrationForm
 from supportal.audit.services import AuditChannel
 from supportal.core.errors import DomainError, Forbidden, NotFound
+from supportal.core.http import client_ip
 from supportal.orgs import access, policies, selectors
 from supportal.orgs.models import Organisation
 

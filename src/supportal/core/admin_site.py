@@ -16,6 +16,8 @@ from django.contrib.admin.apps import AdminConfig
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from supportal.core.http import client_ip
+
 
 def _is_admin(request: HttpRequest) -> bool:
     from supportal.orgs import policies
@@ -117,7 +119,7 @@ class Audited:
             organisation_id=self.audit_organisation_id(obj),
             old=old or None,
             new={"object": str(obj), "changes": _changes(message), **new},
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
 
 

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 
 from supportal.accounts.models import User
 from supportal.core.admin_site import AdminOnly, ConfigAdmin, ReadOnlyAdmin
+from supportal.core.http import client_ip
 from supportal.orgs import services
 from supportal.orgs.models import (
     AccountStatusChange,
@@ -203,7 +204,7 @@ class MembershipAdmin(ConfigAdmin):
             channel="admin",
             user=form.instance.user,
             groups=form.cleaned_data["groups"],
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:

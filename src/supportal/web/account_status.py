@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from supportal.audit.services import AuditChannel
 from supportal.core.errors import DomainError
+from supportal.core.http import client_ip
 from supportal.orgs import access, policies, services
 from supportal.orgs.models import AccountStatus, AccountStatusChange, Organisation
 
@@ -52,7 +53,7 @@ def account_status(request: HttpRequest) -> HttpResponse:
                     organisation=organisation,
                     status=form.cleaned_data["status"],
                     reason=form.cleaned_data["reason"],
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                 )
             except DomainError as error:
                 for field, errors in error.fields.items():

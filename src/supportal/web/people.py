@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from supportal.accounts import services as account_services
-from supportal.accounts.adapters import client_ip
 from supportal.accounts.models import User, UserKind
 from supportal.audit.services import AuditChannel
 from supportal.core.errors import DomainError, Forbidden, NotFound
+from supportal.core.http import client_ip
 from supportal.orgs import access, policies
 from supportal.orgs import services as org_services
 from supportal.orgs.models import Membership, Organisation, PermissionGroup

@@ -18,6 +18,7 @@ from ninja.utils import check_csrf
 
 from supportal.accounts.models import ApiToken, TokenScope, User, UserKind
 from supportal.accounts.tokens import token_verify
+from supportal.core.http import client_ip
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -84,7 +85,7 @@ def actor_of(request: HttpRequest) -> User:
 
 
 def ip_of(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def api_token_of(request: HttpRequest) -> ApiToken | None:
