@@ -379,3 +379,23 @@ def self_registration_complete(
             ip=ip,
         )
     return user
+
+
+SYSTEM_USER_DOMAIN = "system.supportal.invalid"
+
+
+def system_user(code: str, name: str) -> User:
+    """The named system actor jobs and inbound channels act as ("auto-close", "email"); made on first use.
+
+    It cannot sign in (no usable password) and is never shown as a person, only by its name.
+    """
+    email = f"{code}@{SYSTEM_USER_DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user, _ = User.objects.get_or_create(
+            email=email, defaults={"name": name, "kind": UserKind.SYSTEM, "is_active": True}
+        )
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+    return user

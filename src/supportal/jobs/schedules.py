@@ -16,3 +16,11 @@ def retry_queued_email() -> None:
     from supportal.notifications.services import outbox_retry_due
 
     outbox_retry_due()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def close_resolved_cases() -> None:
+    """Close cases left Resolved for longer than SUPPORTAL_AUTO_CLOSE_DAYS."""
+    from supportal.cases.services import close_resolved_cases as close
+
+    close()

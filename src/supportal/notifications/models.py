@@ -28,3 +28,24 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)} ({self.status})"
+
+
+class Notification(models.Model):
+    """One line of a person's in-app notification list ("Dana replied on 2612000042")."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        "cases.CaseEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    verb = models.CharField(max_length=40)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-id"], name="notif_user_list")]
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="notif_one_per_user_event")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text}"

@@ -1,5 +1,6 @@
 """`flush` empties every table, the audit record included: lift its append-only triggers just for that,
-and put back the rows a fresh install starts with (the default permission groups of a data migration).
+and put back the rows a fresh install starts with (the default permission groups and case
+configuration of the data migrations).
 
 Django's own flush (used by `supportal flush` and by transactional tests) would otherwise be refused.
 """
@@ -26,3 +27,5 @@ class Command(DjangoFlush):
             install_triggers(connection)
         default_groups = import_module("supportal.orgs.migrations.0002_default_permission_groups")
         default_groups.create_groups(apps, None)
+        case_defaults = import_module("supportal.cases.migrations.0003_default_configuration")
+        case_defaults.create_defaults(apps, None)

@@ -1,0 +1,28 @@
+"""The only writers of cases. Every channel (portal, agent workspace, email, chat, API, alerts, jobs)
+calls these functions; see docs/ARCHITECTURE.md ("Cases")."""
+
+from supportal.cases.services.attachments import attachment_add
+from supportal.cases.services.autoclose import close_resolved_cases
+from supportal.cases.services.comments import comment_add
+from supportal.cases.services.create import case_create
+from supportal.cases.services.escalation import case_escalate
+from supportal.cases.services.links import case_link, case_merge
+from supportal.cases.services.routing import case_assign
+from supportal.cases.services.transitions import case_transition
+from supportal.cases.services.updates import case_update
+from supportal.cases.services.watchers import watcher_add, watcher_remove
+
+__all__ = [
+    "attachment_add",
+    "case_assign",
+    "case_create",
+    "case_escalate",
+    "case_link",
+    "case_merge",
+    "case_transition",
+    "case_update",
+    "close_resolved_cases",
+    "comment_add",
+    "watcher_add",
+    "watcher_remove",
+]

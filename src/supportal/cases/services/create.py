@@ -1,0 +1,180 @@
+"""Opening a case: the one function every channel (portal, agent, email, chat, API, alerts) calls."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from supportal.accounts.models import User, UserKind
+from supportal.cases import policies, search
+from supportal.cases.lifecycle import State
+from supportal.cases.models import Case, CaseType, Channel, EventKind, Kind, Level, RequestType, Visibility
+from supportal.cases.services import history, routing
+from supportal.cases.services.extra_fields import clean_extra
+from supportal.cases.services.numbers import next_case_number
+from supportal.cases.services.priority import EMAIL_PRIORITY, priority_for
+from supportal.cases.services.watchers import clean_watchers, save_watchers
+from supportal.core.errors import Forbidden, InvalidInput
+from supportal.core.markdown import check_markdown
+from supportal.orgs.models import Organisation
+from supportal.orgs.policies import Actor, is_agent
+
+SUBJECT_MAX = 250
+DESCRIPTION_MAX = 100_000
+REFERENCE_MAX = 100
+
+
+def case_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    subject: str,
+    channel: Channel | str,
+    description: str = "",
+    requester: User | None = None,
+    requester_name: str = "",
+    request_type: RequestType | None = None,
+    case_type: CaseType | None = None,
+    urgency: str = Level.MEDIUM,
+    impact: str = Level.LOW,
+    reference: str = "",
+    visibility: str = Visibility.PRIVATE,
+    config_item: Any = None,
+    watchers: Sequence[User | str] = (),
+    extra: dict[str, Any] | None = None,
+    filed_reason: str = "",
+) -> Case:
+    """Open a case (or an order, when the request type is one) and route it to a team.
+
+    `actor` is whoever files it; `requester` the customer it is for (the actor when a customer files
+    their own; the organisation's virtual user when an alert or an integration files it).
+    """
+    if not policies.can_create_case(actor, organisation):
+        raise Forbidden("You may not open cases for this organisation.")
+    requester = _requester(actor, organisation, requester)
+    case_type, kind = _type_of(request_type, case_type)
+    errors: dict[str, list[str]] = {}
+    subject = " ".join((subject or "").split())
+    if not subject:
+        errors["subject"] = ["A case needs a subject."]
+    elif len(subject) > SUBJECT_MAX:
+        errors["subject"] = [f"At most {SUBJECT_MAX} characters."]
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = [f"At most {DESCRIPTION_MAX} characters."]
+    reference = reference.strip()
+    if len(reference) > REFERENCE_MAX:
+        errors["reference"] = [f"At most {REFERENCE_MAX} characters."]
+    for name, value in (("urgency", urgency), ("impact", impact)):
+        if value not in Level.values:
+            errors[name] = ["Choose high, medium or low."]
+    if visibility not in Visibility.values:
+        errors["visibility"] = ["Choose private or organization."]
+    if channel not in Channel.values:
+        errors["channel"] = ["Unknown channel."]
+    requester_name = requester_name.strip()
+    if organisation.shared_login and requester == actor and not requester_name:
+        errors["requester_name"] = ["This is a shared login: say who you are."]
+    if config_item is not None and config_item.organisation_id != organisation.pk:
+        errors["config_item"] = ["No such configuration item in this organisation."]
+    if errors:
+        raise InvalidInput("The case could not be opened.", fields=errors)
+    check_markdown(description, field="description")
+    clean = clean_extra(request_type, extra, organisation=organisation)
+    watcher_list = clean_watchers(watchers, organisation=organisation)
+    priority = EMAIL_PRIORITY if channel == Channel.EMAIL else priority_for(urgency, impact)
+    filed_by = history.user_of(actor) if actor.pk != requester.pk else None
+
+    with transaction.atomic():
+        now = timezone.now()
+        case = Case.objects.create(
+            number=next_case_number(now),
+            kind=kind,
+            case_type=case_type,
+            request_type=request_type,
+            organisation=organisation,
+            requester=requester,
+            requester_name=requester_name[:200],
+            filed_by=filed_by,
+            filed_reason=filed_reason.strip()[:300],
+            config_item=config_item,
+            urgency=urgency,
+            impact=impact,
+            priority=priority,
+            subject=subject,
+            description=description,
+            reference=reference,
+            visibility=visibility,
+            channel=channel,
+            state=State.NEW,
+            extra=clean,
+            created_at=now,
+            updated_at=now,
+        )
+        history.record(
+            case,
+            EventKind.CREATED,
+            actor=actor,
+            channel=channel,
+            on_behalf_of=requester if filed_by else None,
+            data={
+                "state": State.NEW.value,
+                "kind": kind,
+                "type": case_type.code,
+                "priority": priority,
+                "urgency": urgency,
+                "impact": impact,
+                "subject": subject,
+                "filed_reason": case.filed_reason,
+                "requester_name": case.requester_name,
+            },
+            publish_as="case.created",
+        )
+        save_watchers(case, watcher_list, actor=actor, channel=channel, record_events=False)
+        search.index_case(case)
+        routing.route_new_case(case, channel=channel)
+    return case
+
+
+def _requester(actor: Actor, organisation: Organisation, requester: User | None) -> User:
+    if requester is None:
+        if is_agent(actor) or getattr(actor, "kind", None) == UserKind.INTEGRATION:
+            if organisation.virtual_user is None:
+                raise InvalidInput("Name the requester.", fields={"requester": ["This field is required."]})
+            return organisation.virtual_user
+        return actor  # type: ignore[return-value]
+    if requester.pk == getattr(actor, "pk", None):
+        return requester
+    if not is_agent(actor) and getattr(actor, "kind", None) != UserKind.INTEGRATION:
+        raise Forbidden("Only agents may open a case for someone else.")
+    belongs = (
+        requester.pk == organisation.virtual_user_id
+        or getattr(getattr(requester, "membership", None), "organisation_id", None) == organisation.pk
+    )
+    if not belongs or not requester.is_active:
+        raise InvalidInput(
+            "The requester must be an active user of the organisation.",
+            fields={"requester": ["Not a user of this organisation."]},
+        )
+    return requester
+
+
+def _type_of(request_type: RequestType | None, case_type: CaseType | None) -> tuple[CaseType, str]:
+    if request_type is not None:
+        if not request_type.is_active:
+            raise InvalidInput("That request type is retired.", fields={"request_type": ["Not available."]})
+        return request_type.case_type, request_type.kind
+    if case_type is None:
+        default = getattr(settings, "SUPPORTAL_DEFAULT_CASE_TYPE", "general-request")
+        case_type = (
+            CaseType.objects.filter(code=default, is_active=True).first()
+            or CaseType.objects.filter(is_active=True).first()
+        )
+        if case_type is None:
+            raise InvalidInput("No case types are configured yet.", fields={"type": ["Ask an admin."]})
+    elif not case_type.is_active:
+        raise InvalidInput("That case type is retired.", fields={"type": ["Not available."]})
+    return case_type, Kind.CASE
