@@ -47,7 +47,11 @@ def can_create_case(actor: Actor, organisation: Organisation) -> bool:
 def can_comment(actor: Actor, case: Case) -> bool:
     if not can_view_case(actor, case):
         return False
-    return is_agent(actor) or actor.pk == case.requester_id or has_permission(actor, Permission.COMMENT)
+    if is_agent(actor) or actor.pk == case.requester_id:
+        return True
+    if getattr(actor, "kind", None) == UserKind.INTEGRATION:
+        return actor.pk == case.filed_by_id
+    return has_permission(actor, Permission.COMMENT)
 
 
 def can_add_internal_note(actor: Actor, case: Case) -> bool:
