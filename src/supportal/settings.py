@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "supportal.audit",
     "supportal.accounts",
     "supportal.orgs",
+    "supportal.cases",
+    "supportal.cmdb",
     "supportal.notifications",
     "supportal.jobs",
     "supportal.api",
@@ -203,6 +205,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PROVIDER_NAME
 SUPPORTAL_REQUIRE_AGENT_MFA = env_bool("SUPPORTAL_REQUIRE_AGENT_MFA", False)
 
+# Cases: a Resolved case closes by itself after this many days; cases opened without a type get this one.
+SUPPORTAL_AUTO_CLOSE_DAYS = env_int("SUPPORTAL_AUTO_CLOSE_DAYS", 7)
+SUPPORTAL_DEFAULT_CASE_TYPE = env_str("SUPPORTAL_DEFAULT_CASE_TYPE", "general-request")
+
 # --- Email: every message goes to the outbox table, a job sends it through EMAIL_URL.
 EMAIL_BACKEND = "supportal.notifications.backends.OutboxBackend"
 DEFAULT_FROM_EMAIL = env_str("SUPPORTAL_FROM_ADDRESS", SUPPORT_ADDRESS)
@@ -216,16 +222,43 @@ globals().update(_email)
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "files"},
-    },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Uploaded files (attachments): checked and stored by supportal.core.files, on disk in the data dir or,
+# when SUPPORTAL_S3_BUCKET is set, in an S3-compatible bucket. There is no MEDIA_URL on purpose: files are
+# only ever served through views that check access first.
+SUPPORTAL_MAX_ATTACHMENT_BYTES = env_int("SUPPORTAL_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
 MEDIA_ROOT = DATA_DIR / "files"
+SUPPORTAL_S3_BUCKET = env_str("SUPPORTAL_S3_BUCKET")
+_default_storage: dict[str, Any]
+if SUPPORTAL_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SUPPORTAL_S3_BUCKET,
+            "endpoint_url": env_str("SUPPORTAL_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("SUPPORTAL_S3_REGION") or None,
+            "access_key": env_str("SUPPORTAL_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("SUPPORTAL_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": MEDIA_ROOT,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    }
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # --- Content security policy (django-csp 4): no inline scripts, nothing from other origins.
 CONTENT_SECURITY_POLICY = {

@@ -26,6 +26,7 @@ from django.db import transaction
 from supportal.accounts.models import ContactMethod, User
 from supportal.accounts.services import registration_request_submit
 from supportal.audit.services import AuditChannel, audit_record
+from supportal.core.demo_cases import load_demo_cases
 from supportal.orgs import services
 from supportal.orgs.models import (
     Organisation,
@@ -262,6 +263,7 @@ def load_demo_data() -> bool:
             company="Globex Bank",
             message="I joined Globex's payments team and need to follow our open cases.",
         )
+        load_demo_cases()  # the request-type catalogue, the CMDB, routing rules and the cases
     return True
 
 

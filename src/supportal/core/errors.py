@@ -20,6 +20,13 @@ class InvalidInput(DomainError):
     status = 422
 
 
+class TooLarge(InvalidInput):
+    """An upload or body over its size limit; the API answers 413."""
+
+    code = "too_large"
+    status = 413
+
+
 class NotFound(DomainError):
     """The object does not exist, or the actor may not know that it does."""
 

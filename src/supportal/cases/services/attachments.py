@@ -63,19 +63,24 @@ def add_attachment_rows(
         raise InvalidInput(
             "Too many files on this case.", fields={"file": [f"At most {MAX_FILES_PER_CASE}."]}
         )
-    rows = [
-        Attachment(
-            case=case,
-            comment=comment,
-            storage_path=store(file, prefix=f"cases/{case.number}"),
-            filename=file.name,
-            content_type=file.content_type,
-            size=file.size,
-            sha256=file.sha256,
-            public=public,
-            uploaded_by=history.user_of(actor),
-            channel=channel,
+    rows = []
+    for file in files:
+        try:
+            path = store(file, prefix=f"cases/{case.number}")
+        finally:
+            file.content.close()
+        rows.append(
+            Attachment(
+                case=case,
+                comment=comment,
+                storage_path=path,
+                filename=file.name,
+                content_type=file.content_type,
+                size=file.size,
+                sha256=file.sha256,
+                public=public,
+                uploaded_by=history.user_of(actor),
+                channel=channel,
+            )
         )
-        for file in files
-    ]
     return Attachment.objects.bulk_create(rows)
