@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 from ninja.operation import Operation
 
-from supportal.api.v1 import organizations, tokens, users
+from supportal.api.v1 import cases, config_items, notifications, organizations, tokens, users
 from supportal.api.v1.auth import ApiRateThrottle, BearerTokenAuth, SessionAuth
 from supportal.api.v1.errors import install_error_handlers
 
@@ -39,6 +39,9 @@ install_error_handlers(api)
 api.add_router("/organizations", organizations.router)
 api.add_router("/users", users.router)
 api.add_router("/tokens", tokens.router)
+api.add_router("/config-items", config_items.router)
+api.add_router("/cases", cases.router)
+api.add_router("/notifications", notifications.router)
 
 
 # Last: any other path under /api/v1/ answers the JSON 404, not the portal's HTML page.
