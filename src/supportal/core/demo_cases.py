@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 from supportal.accounts.models import User
 from supportal.cases.lifecycle import Action
 from supportal.cases.models import Case, CaseType, Channel, RequestType
@@ -171,11 +173,12 @@ def load_demo_cases() -> int:
     """Add the catalogue, CMDB, routing rules and every story not there yet; returns the stories added."""
     from supportal.core.demo_stories import STORIES  # it imports this module's kit
 
-    players = cast()
     added = 0
-    for key, organisation, story in STORIES:
-        if Case.objects.filter(organisation=players.organisations[organisation], reference=key).exists():
-            continue
-        story(players, key)
-        added += 1
+    with transaction.atomic():  # all or nothing, also when called on its own
+        players = cast()
+        for key, organisation, story in STORIES:
+            if Case.objects.filter(organisation=players.organisations[organisation], reference=key).exists():
+                continue
+            story(players, key)
+            added += 1
     return added

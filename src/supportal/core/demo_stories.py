@@ -19,6 +19,12 @@ def _day(days: int) -> str:
     return (timezone.localdate() + timedelta(days=days)).isoformat()
 
 
+def _next(weekday: int) -> str:
+    """The date of the next such weekday (Monday is 0), at least a day away."""
+    today = timezone.localdate()
+    return (today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)).isoformat()
+
+
 def online_banking_outage(c: Cast, key: str) -> None:
     """Globex's P1, shared with the organisation, watched, escalated, with an internal note and a graph."""
     case = c.open(
@@ -52,7 +58,7 @@ answer fine. Same pattern as last month's core switch firmware bug. Ivan, can yo
         reason="Customers cannot log in for 40 minutes now; our CIO asks for a call every 30 minutes.",
     )  # fmt: skip
     red, green = (200, 40, 40), (40, 160, 70)
-    graph = png_file("health-checks.png", [green] * 12 + [red] * 20 + [green] * 8)
+    graph = png_file("health-checks.png", [green] * 48 + [red] * 80 + [green] * 32, height=48)
     say(case, c["hugo"], """
 Traffic flows again: we moved the load balancer's uplink to the standby switch path at 10:05 and both
 nodes are healthy (graph of the health checks attached). We keep watching for 30 minutes before we
@@ -198,7 +204,7 @@ def new_employee(c: Cast, key: str) -> None:
     move(case, None, Action.TAKE)
     say(case, case.assignee or c["grace"], """
 Li already sent a registration request; Frank approves it today, and Li gets the *Case reporter* and
-*Organisation cases* groups. The laptop and headset ship on Friday.
+*Organisation cases* groups. The laptop and headset ship before the start date.
 """)  # fmt: skip
 
 
@@ -238,8 +244,8 @@ def certificate_duplicates(c: Cast, key: str) -> None:
     )  # fmt: skip
     duplicate = c.open(
         f"{key}-B", "acme", "bob", "Browser warns about the certificate of portal.acme.example",
-        "Chrome shows *Your connection is not private* warnings are coming soon for our portal?",
-        case_type=survivor.case_type, item="portal.acme.example",
+        "Chrome warns that the certificate of our customer portal expires soon. Will customers see errors?",
+        case_type=c.case_type("incident"), item="portal.acme.example",
     )  # fmt: skip
     move(survivor, None, Action.TAKE)
     agent = survivor.assignee or c["grace"]
@@ -278,8 +284,8 @@ older backup?
 def failing_backup_with_log(c: Cast, key: str) -> None:
     """An incident with the customer's log file attached, passed to Cloud Operations, with a note."""
     case = c.open(
-        key, "acme", "alice", "Nightly backup of acme-db-01 fails since Tuesday",
-        "The backup report says *FAILED* for `acme-db-01` every night since Tuesday. Job log attached.",
+        key, "acme", "alice", "Nightly backup of acme-db-01 failed three nights in a row",
+        "The backup report says *FAILED* for `acme-db-01` for three nights now. Job log attached.",
         request_type="incident", item="acme-db-01", urgency=M, impact=M,
         extra={"service": "Block storage", "region": "Amsterdam (ams1)", "started_on": _day(-3)},
     )  # fmt: skip
@@ -316,7 +322,7 @@ def offboarding(c: Cast, key: str) -> None:
         key, "acme", "alice", "Offboarding: Tom Becker leaves Acme on Friday",
         "Tom moves to our sister company. Please remove his access at the end of his last day.",
         request_type="staff-offboarding",
-        extra={"employee_email": "tom.becker@acme.example", "last_day": _day(4),
+        extra={"employee_email": "tom.becker@acme.example", "last_day": _next(4),
                "revoke": ["Portal", "VPN"], "cases_to": "bob@acme.example"},
     )  # fmt: skip
     move(case, None, Action.TAKE)
@@ -329,7 +335,7 @@ def track_and_trace_upgrade(c: Cast, key: str) -> None:
         key, "acme", "alice", "Upgrade Track & Trace to 3.8 on Saturday night",
         "Release 3.8 fixes the label printing bug. Approved by me; the warehouses are quiet on Saturdays.",
         request_type="change", item="Acme Track & Trace",
-        extra={"item": c.item_id("Acme Track & Trace"), "window": _day(5), "approver": "alice@acme.example",
+        extra={"item": c.item_id("Acme Track & Trace"), "window": _next(5), "approver": "alice@acme.example",
                "rollback": "Database snapshot before the upgrade; redeploy 3.7.2 from the registry."},
     )  # fmt: skip
     c.assign(case, "cloud-operations", "hugo")
@@ -372,12 +378,12 @@ def shop_certificate(c: Cast, key: str) -> None:
     """Crumbs' webshop certificate, resolved and accepted by email (Closed, solution accepted)."""
     case = c.open(
         key, "crumbs", "counter", "Our webshop says 'Not secure'",
-        "Customers tell us the browser says our shop is not secure since the weekend. Tom",
+        "Customers tell us the browser says our shop is not secure for two days. Tom",
         channel=EMAIL, requester_name="Tom (owner)", item="shop.crumbs.example",
     )  # fmt: skip
     move(case, None, Action.TAKE)
     move(case, None, Action.RESOLVE, comment="""
-The certificate of `shop.crumbs.example` expired on Saturday because its automatic renewal could not
+The certificate of `shop.crumbs.example` expired two days ago because its automatic renewal could not
 reach the shop. We renewed it and fixed the renewal, so it will not happen again.
 """)  # fmt: skip
     move(case, c["counter"], Action.ACCEPT, comment="Lovely, the padlock is back. Thanks! Tom", channel=EMAIL)

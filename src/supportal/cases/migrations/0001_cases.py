@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                     "impact",
                     models.CharField(
                         choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
-                        default="medium",
+                        default="low",
                         max_length=6,
                     ),
                 ),

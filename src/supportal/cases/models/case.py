@@ -71,7 +71,7 @@ class Case(models.Model):
         "cmdb.ConfigItem", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     urgency = models.CharField(max_length=6, choices=Level.choices, default=Level.MEDIUM)
-    impact = models.CharField(max_length=6, choices=Level.choices, default=Level.MEDIUM)
+    impact = models.CharField(max_length=6, choices=Level.choices, default=Level.LOW)
     priority = models.CharField(max_length=2, choices=Priority.choices, default=Priority.P3)
     subject = models.CharField(max_length=250)
     description = models.TextField(blank=True)

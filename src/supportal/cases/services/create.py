@@ -55,6 +55,7 @@ def case_create(
     """
     if not policies.can_create_case(actor, organisation):
         raise Forbidden("You may not open cases for this organisation.")
+    _check_plan(actor, organisation, channel)
     requester = _requester(actor, organisation, requester)
     case_type, kind = _type_of(request_type, case_type)
     errors: dict[str, list[str]] = {}
@@ -137,6 +138,23 @@ def case_create(
         search.index_case(case)
         routing.route_new_case(case, channel=channel)
     return case
+
+
+# Plans name the channels people may use; a monitoring alert comes in through the API.
+_PLAN_CHANNEL = {Channel.ALERT: "api"}
+_PEOPLE_CHANNELS = {Channel.EMAIL, Channel.CHAT, Channel.PHONE}
+
+
+def _check_plan(actor: Actor, organisation: Organisation, channel: str) -> None:
+    """Customers open cases only through their plan's channels (agents filing for them are not bound)."""
+    if is_agent(actor) or channel == Channel.SYSTEM:
+        return
+    plan = organisation.plan
+    wanted = _PLAN_CHANNEL.get(Channel(channel), channel) if channel in Channel.values else channel
+    if not plan.allows(str(wanted)):
+        raise Forbidden(f"The {plan.name} plan does not include opening cases through the {wanted} channel.")
+    if plan.portal_required_for_new_cases and channel in _PEOPLE_CHANNELS:
+        raise Forbidden(f"The {plan.name} plan opens new cases in the portal; replies by {channel} work.")
 
 
 def _requester(actor: Actor, organisation: Organisation, requester: User | None) -> User:
