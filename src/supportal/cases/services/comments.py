@@ -36,6 +36,10 @@ def comment_add(
 ) -> Comment:
     """Add a reply (public) or an internal note. Returns the comment; on a Closed case a customer's
     reply lands on the new follow-up case, which `comment.case` names."""
+    if on_behalf_of is not None and not (
+        policies.can_work_case(actor, case) and policies.can_act_as_customer(on_behalf_of, case)
+    ):
+        raise Forbidden("You may write only for a customer who may comment on this case.")
     if public and not policies.can_comment(actor, case):
         raise Forbidden("You may not comment on this case.")
     if not public and not policies.can_add_internal_note(actor, case):

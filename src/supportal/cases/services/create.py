@@ -47,15 +47,21 @@ def case_create(
     watchers: Sequence[User | str] = (),
     extra: dict[str, Any] | None = None,
     filed_reason: str = "",
+    follow_up_of: Case | None = None,
 ) -> Case:
     """Open a case (or an order, when the request type is one) and route it to a team.
 
     `actor` is whoever files it; `requester` the customer it is for (the actor when a customer files
     their own; the organisation's virtual user when an alert or an integration files it).
+    `follow_up_of` names the Closed case a reply is following up (see `links.follow_up_create`).
     """
-    if not policies.can_create_case(actor, organisation):
-        raise Forbidden("You may not open cases for this organisation.")
-    _check_plan(actor, organisation, channel)
+    if follow_up_of is not None:  # a reply to a Closed case: whoever may reply may open its follow-up
+        if not policies.can_comment(actor, follow_up_of):
+            raise Forbidden("You may not reply to this case.")
+    else:
+        if not policies.can_create_case(actor, organisation):
+            raise Forbidden("You may not open cases for this organisation.")
+        _check_plan(actor, organisation, channel)
     requester = _requester(actor, organisation, requester)
     case_type, kind = _type_of(request_type, case_type)
     errors: dict[str, list[str]] = {}

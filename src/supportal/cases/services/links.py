@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from supportal.accounts.models import User
+from supportal.accounts.models import User, UserKind
 from supportal.cases import policies
 from supportal.cases.lifecycle import Action, State
 from supportal.cases.models import Case, CaseLink, Channel, EventKind, LinkKind
 from supportal.cases.services import history
+from supportal.cases.services.extra_fields import clean_extra
 from supportal.core.errors import Conflict, Forbidden, InvalidInput
 from supportal.orgs.policies import Actor
 
@@ -41,27 +42,50 @@ def case_link(*, actor: Actor, case: Case, other: Case, channel: Channel | str) 
 def follow_up_create(
     *, actor: Actor, closed: Case, body: str, channel: Channel | str, on_behalf_of: User | None = None
 ) -> Case:
-    """A new case for a reply to a Closed case, linked to it; called by `comment_add`."""
+    """A new case for a customer's reply to a Closed case, linked to it; called by `comment_add`.
+
+    The replier is its requester (the old requester watches it when someone else replied); the closed
+    case's type, form and item carry over while they are still valid.
+    """
     from supportal.cases.services.create import case_create
 
+    replier = on_behalf_of or actor
     subject = closed.subject
     if not subject.startswith(FOLLOW_UP_PREFIX):
         subject = (FOLLOW_UP_PREFIX + subject)[:250]
+    request_type = closed.request_type if closed.request_type and closed.request_type.is_active else None
+    extra = closed.extra if request_type else None
+    if request_type is not None:
+        try:
+            clean_extra(request_type, extra, organisation=closed.organisation)
+        except InvalidInput:  # the form changed since: leave it to the agent
+            request_type, extra = None, None
+    old_requester = closed.requester
+    watchers = (
+        [old_requester]
+        if old_requester.pk != replier.pk
+        and old_requester.kind == UserKind.CUSTOMER
+        and old_requester.is_active
+        else []
+    )
+    shared = closed.organisation.shared_login
     follow_up = case_create(
-        actor=on_behalf_of or actor,
+        actor=actor,
         organisation=closed.organisation,
-        requester=closed.requester if (on_behalf_of or actor).pk != closed.requester_id else None,
+        requester=on_behalf_of,
         subject=subject,
         description=f"Follow-up of case {closed.number}.",
         channel=channel,
-        request_type=closed.request_type,
-        case_type=closed.case_type,
+        request_type=request_type,
+        case_type=closed.case_type if closed.case_type.is_active else None,
         urgency=closed.urgency,
         impact=closed.impact,
         visibility=closed.visibility,
         config_item=closed.config_item,
-        extra=closed.extra if closed.request_type_id else None,
-        requester_name=closed.requester_name or ("-" if closed.organisation.shared_login else ""),
+        extra=extra,
+        watchers=watchers,
+        requester_name=closed.requester_name or (history.label_of(replier) if shared else ""),
+        follow_up_of=closed,
     )
     CaseLink.objects.create(
         source=follow_up, target=closed, kind=LinkKind.FOLLOW_UP, created_by=history.user_of(actor)
@@ -92,9 +116,16 @@ def case_merge(
             "Only cases of the same organisation can be merged.",
             fields={"survivor": ["Another organisation."]},
         )
-    if survivor.state == State.CLOSED:
-        raise Conflict(f"Case {survivor.number} is closed; merge into an open case.")
     with transaction.atomic():
+        # Lock both in id order (no deadlock with a merge the other way) and check the fresh rows.
+        locked = {
+            c.pk: c
+            for c in Case.objects.select_for_update()
+            .filter(pk__in=[duplicate.pk, survivor.pk])
+            .order_by("pk")
+        }
+        if locked[survivor.pk].state == State.CLOSED:
+            raise Conflict(f"Case {survivor.number} is closed; merge into an open case.")
         case_transition(
             actor=actor, case=duplicate, action=Action.MERGE, channel=channel, reason=reason,
             extra_data={"merged_into": survivor.number},

@@ -90,6 +90,7 @@ def case_assign(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state == State.CLOSED:
             raise Conflict("This case is closed; nothing more may change.")
+        old_assignee, old_team = locked.assignee_id, locked.team_id
         if team is not None and team.pk != locked.team_id:
             locked.team = team
         if round_robin:
@@ -98,11 +99,12 @@ def case_assign(
             assignee = next_in_turn(locked.team)
             if assignee is None:
                 raise Conflict(f"{locked.team} has no active agents.")
-        old_assignee, old_team = locked.assignee_id, case.team_id
         if assignee is not None and locked.state == State.NEW:
             from supportal.cases.services.transitions import case_transition
 
-            locked.save(update_fields=["team"])
+            if locked.team_id != old_team:
+                history.touch(locked, "team")
+                _record_assignment(locked, actor, channel, old_assignee, old_team)
             case_transition(
                 actor=actor, case=locked, action=Action.ASSIGN, channel=channel, assignee=assignee
             )
@@ -112,14 +114,20 @@ def case_assign(
             if (locked.assignee_id, locked.team_id) == (old_assignee, old_team):
                 return case
             history.touch(locked, "assignee", "team")
-            history.record(
-                locked,
-                EventKind.ASSIGNED,
-                actor=actor,
-                channel=channel,
-                public=False,
-                data={"old": old_assignee, "new": locked.assignee_id, "team": locked.team_id},
-                publish_as="case.assigned",
-            )
+            _record_assignment(locked, actor, channel, old_assignee, old_team)
     case.refresh_from_db()
     return case
+
+
+def _record_assignment(
+    case: Case, actor: Actor, channel: Channel | str, old_assignee: int | None, old_team: int | None
+) -> None:
+    history.record(
+        case,
+        EventKind.ASSIGNED,
+        actor=actor,
+        channel=channel,
+        public=False,
+        data={"old": old_assignee, "new": case.assignee_id, "old_team": old_team, "team": case.team_id},
+        publish_as="case.assigned",
+    )

@@ -59,7 +59,7 @@ def case_transition(
             raise (Forbidden if error.wrong_role else Conflict)(error.detail) from None
         if move.needs_reason and not reason:
             raise InvalidInput("Say why.", fields={"reason": ["A reason is required."]})
-        old, old_assignee = locked.state, locked.assignee_id
+        old, old_assignee, old_team = locked.state, locked.assignee_id, locked.team_id
         changed = _apply(locked, move, actor=actor, reason=reason, assignee=assignee)
         if comment.strip():
             from supportal.cases.services.comments import add_comment_row
@@ -84,7 +84,12 @@ def case_transition(
                 EventKind.ASSIGNED,
                 actor=actor,
                 channel=channel,
-                data={"old": old_assignee, "new": locked.assignee_id, "team": locked.team_id},
+                data={
+                    "old": old_assignee,
+                    "new": locked.assignee_id,
+                    "old_team": old_team,
+                    "team": locked.team_id,
+                },
                 publish_as="case.assigned",
             )
     _copy(locked, case)

@@ -11,9 +11,10 @@ from django.db import transaction
 
 from supportal.accounts.models import User, UserKind, normalize_email
 from supportal.cases import policies
+from supportal.cases.lifecycle import State
 from supportal.cases.models import Case, Channel, EventKind, Watcher
 from supportal.cases.services import history
-from supportal.core.errors import Forbidden, InvalidInput, NotFound
+from supportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import Actor
 
@@ -97,6 +98,7 @@ def watcher_add(*, actor: Actor, case: Case, watcher: User | str, channel: Chann
         raise Forbidden("You may not change this case's watchlist.")
     specs = clean_watchers([watcher], organisation=case.organisation)
     with transaction.atomic():
+        _refuse_closed(case)
         if save_watchers(case, specs, actor=actor, channel=channel):
             history.touch(case)
 
@@ -108,8 +110,14 @@ def watcher_remove(*, actor: Actor, case: Case, email: str, channel: Channel | s
     if not (own or policies.can_comment(actor, case)):
         raise Forbidden("You may not change this case's watchlist.")
     with transaction.atomic():
+        _refuse_closed(case)
         deleted, _ = Watcher.objects.filter(case=case, email=email).delete()
         if not deleted:
             raise NotFound("That address is not on the watchlist.")
         history.record(case, EventKind.WATCHER_REMOVED, actor=actor, channel=channel, data={"email": email})
         history.touch(case)
+
+
+def _refuse_closed(case: Case) -> None:
+    if Case.objects.select_for_update().filter(pk=case.pk, state=State.CLOSED).exists():
+        raise Conflict("This case is closed; nothing more may change.")
