@@ -1,6 +1,7 @@
 from django.urls import path
 
-from supportal.web import account_status, people, views
+from supportal.web import account_status, attachments, notifications, people, views
+from supportal.web.cases import urls as case_urls
 
 app_name = "web"
 
@@ -12,4 +13,11 @@ urlpatterns = [
     path("organisation/users/invite/", people.invite, name="people_invite"),
     path("organisation/users/<int:user_id>/invite/", people.reinvite, name="people_reinvite"),
     path("organisation/users/<int:user_id>/groups/", people.change_groups, name="people_groups"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path(
+        "cases/<str:number>/attachments/<int:attachment_id>/",
+        attachments.case_attachment,
+        name="case-attachment",
+    ),
+    *case_urls.urlpatterns,
 ]

@@ -1,0 +1,7 @@
+"""URL patterns of the portal's case pages: create."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
