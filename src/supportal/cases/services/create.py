@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +22,8 @@ from supportal.core.errors import Forbidden, InvalidInput
 from supportal.core.markdown import check_markdown
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import Actor, is_agent
+
+T = TypeVar("T")
 
 SUBJECT_MAX = 250
 DESCRIPTION_MAX = 100_000
@@ -87,11 +89,13 @@ def case_create(
         errors["requester_name"] = ["This is a shared login: say who you are."]
     if config_item is not None and config_item.organisation_id != organisation.pk:
         errors["config_item"] = ["No such configuration item in this organisation."]
+    # Every check runs, so the person sees all that needs fixing at once.
+    clean = _collect(errors, lambda: clean_extra(request_type, extra, organisation=organisation)) or {}
+    watcher_list = _collect(errors, lambda: clean_watchers(watchers, organisation=organisation)) or []
+    if "description" not in errors:
+        _collect(errors, lambda: check_markdown(description, field="description"))
     if errors:
         raise InvalidInput("The case could not be opened.", fields=errors)
-    check_markdown(description, field="description")
-    clean = clean_extra(request_type, extra, organisation=organisation)
-    watcher_list = clean_watchers(watchers, organisation=organisation)
     priority = EMAIL_PRIORITY if channel == Channel.EMAIL else priority_for(urgency, impact)
     filed_by = history.user_of(actor) if actor.pk != requester.pk else None
 
@@ -144,6 +148,16 @@ def case_create(
         search.index_case(case)
         routing.route_new_case(case, channel=channel)
     return case
+
+
+def _collect(errors: dict[str, list[str]], check: Callable[[], T]) -> T | None:
+    """Run one check; add its field errors to `errors` instead of stopping at the first."""
+    try:
+        return check()
+    except InvalidInput as error:
+        for field, messages in (error.fields or {"__all__": [error.detail]}).items():
+            errors.setdefault(field, []).extend(messages)
+        return None
 
 
 # Plans name the channels people may use; a monitoring alert comes in through the API.
