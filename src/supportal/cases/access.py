@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from supportal.cases import selectors
 from supportal.cases.models import Attachment, Case
 from supportal.core.errors import Forbidden, NotFound
-from supportal.orgs.policies import Actor, is_agent
+from supportal.orgs.policies import Actor
 
 
 def _detailed(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -44,9 +44,8 @@ def case_to_change(actor: Actor, number: str, rule: Callable[[Actor, Case], bool
 
 def attachment_for(actor: Actor, number: str, attachment_id: int | str) -> Attachment:
     case = case_for(actor, number)
-    attachments = case.attachments.all() if is_agent(actor) else case.attachments.filter(public=True)
     try:
-        attachment = attachments.get(pk=int(attachment_id))
+        attachment = selectors.attachments_visible_to(actor, case).get(pk=int(attachment_id))
     except (Attachment.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such attachment.") from None
     attachment.case = case

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from supportal.accounts.models import UserKind
-from supportal.cases.models import Case, CaseEvent, Comment, Visibility, Watcher
+from supportal.cases.models import Attachment, Case, CaseEvent, Comment, Visibility, Watcher
 from supportal.orgs.models import Permission
 from supportal.orgs.policies import Actor, has_permission, is_agent, is_signed_in, organisation_id_of
 
@@ -35,3 +35,9 @@ def events_visible_to(actor: Actor, case: Case) -> QuerySet[CaseEvent]:
 def comments_visible_to(actor: Actor, case: Case) -> QuerySet[Comment]:
     comments = Comment.objects.filter(case=case)
     return comments if is_agent(actor) else comments.filter(public=True)
+
+
+def attachments_visible_to(actor: Actor, case: Case) -> QuerySet[Attachment]:
+    """Agents see every file of a case; customers the public ones (not those of internal notes)."""
+    attachments = Attachment.objects.filter(case=case)
+    return attachments if is_agent(actor) else attachments.filter(public=True)
