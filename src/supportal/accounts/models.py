@@ -73,6 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("admin", default=False, help_text="May use the admin configuration pages.")
     date_joined = models.DateTimeField(default=timezone.now)
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="IANA time zone the pages show times in; blank: the site's."
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -63,7 +63,9 @@ def _recipients(case: Case, row: CaseEvent) -> set[int]:
     if row.public:
         people.add(case.requester_id)
         people.update(case.watchers.filter(user__isnull=False).values_list("user_id", flat=True))
-    active = User.objects.filter(
-        pk__in=people, is_active=True, kind__in=[UserKind.AGENT, UserKind.CUSTOMER]
-    ).values_list("id", flat=True)
+    active = (
+        User.objects.filter(pk__in=people, is_active=True, kind__in=[UserKind.AGENT, UserKind.CUSTOMER])
+        .exclude(notification_preference__in_app=False)
+        .values_list("id", flat=True)
+    )
     return set(active)

@@ -49,3 +49,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.text}"
+
+
+class Digest(models.TextChoices):
+    NONE = "none", "No digest"
+    DAILY = "daily", "A daily digest"
+
+
+class NotificationPreference(models.Model):
+    """What a person wants to be told, and how. Missing row: the defaults (notifications.preferences)."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_on_comment = models.BooleanField(default=True)
+    email_on_state_change = models.BooleanField(default=True)
+    email_on_new_case_in_organisation = models.BooleanField(
+        default=False, help_text="Only for people who may see the organisation's cases."
+    )
+    in_app = models.BooleanField(default=True)
+    digest = models.CharField(max_length=8, choices=Digest.choices, default=Digest.NONE)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user_id}"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from supportal.web.cases import account
+
+urlpatterns: list[URLPattern] = [
+    path("account/", account.account, name="account"),
+    path("account/notifications/", account.notification_preferences, name="account_notifications"),
+]
