@@ -19,6 +19,9 @@ from django.utils.http import int_to_base36
 
 from supportal.accounts.models import ApiToken, RegistrationRequest, User
 from supportal.audit.models import AuditRecord
+from supportal.cases import services as case_services
+from supportal.cases.models import Attachment, Case
+from supportal.core.files import check_upload
 from supportal.orgs.models import (
     AccountStatusChange,
     EscalationLevel,
@@ -40,6 +43,29 @@ class World:
     level: EscalationLevel
     status_change: AccountStatusChange
     secrets: list[str] = field(default_factory=list)
+    case: Case | None = None
+    attachment: Attachment | None = None
+
+    def acme_case(self) -> Case:
+        """Alice's private case, with a file and a watcher: made on first use (by build() and api_calls(),
+        so before any request), its subject and file name added to the secrets nobody else may see."""
+        if self.case is None:
+            alice = self.story.alice
+            self.case = case_services.case_create(
+                actor=alice, organisation=self.story.acme, subject="acme-private-case-subject",
+                channel="portal", watchers=["walker-watcher@acme.example"],
+            )  # fmt: skip
+            upload = check_upload(name="acme-private-attachment.txt", stream=b"acme private bytes")
+            self.attachment = case_services.attachment_add(
+                actor=alice, case=self.case, file=upload, channel="portal"
+            )
+            self.secrets += ["acme-private-case-subject", "acme-private-attachment.txt", "acme private bytes"]
+        return self.case
+
+    def acme_attachment(self) -> Attachment:
+        self.acme_case()
+        assert self.attachment is not None
+        return self.attachment
 
     def admin_object(self, model_label: str) -> str:
         """The Acme object an admin change/delete/history URL names (any row for provider-wide models)."""
@@ -76,7 +102,10 @@ KWARGS: dict[str, Kwarg] = {
     "request_id": lambda w, _: (str(w.registration.pk), True),
     "token_id": lambda w, _: (str(w.token.pk), True),
     "level_id": lambda w, _: (str(w.level.pk), True),
-    "number": lambda w, _: ("1", True),  # case numbers (cases come in a later issue)
+    "number": lambda w, _: (w.acme_case().number, True),
+    "attachment_id": lambda w, _: (str(w.acme_attachment().pk), True),
+    "action": lambda w, _: ("close", False),  # one a customer may take: only the case must stop them
+    "email": lambda w, _: ("walker-watcher@acme.example", True),  # on the case's watchlist
     "object_id": lambda w, route: (w.admin_object(_admin_model(route)), True),
     "content_type_id": lambda w, _: (str(ContentType.objects.get_for_model(Organisation).pk), True),
     "app_label": lambda w, _: ("orgs", False),
@@ -122,6 +151,7 @@ def routes() -> Iterator[Route]:
 
 def build(world: World, route: Route) -> tuple[str, bool]:
     """The URL of `route` filled with Acme's objects, and whether any of them is Acme's."""
+    world.acme_case()
     unknown = [k for k in route.kwarg_names if k not in KWARGS]
     if unknown:
         pytest.fail(
@@ -163,6 +193,7 @@ class ApiCall:
 def api_calls(world: World) -> Iterator[ApiCall]:
     from supportal.api.v1.router import api
 
+    world.acme_case()
     schema = api.get_openapi_schema()
     components = schema.get("components", {}).get("schemas", {})
     root = reverse("api-v1:api-root").rstrip("/")
@@ -243,4 +274,6 @@ def _value(name: str, schema: dict[str, Any]) -> Any:
         return False
     if kind == "array":
         return []
+    if kind == "object":
+        return {}
     return None
