@@ -45,6 +45,7 @@ class World:
     secrets: list[str] = field(default_factory=list)
     case: Case | None = None
     attachment: Attachment | None = None
+    config_item_id: int | None = None
 
     def acme_case(self) -> Case:
         """Alice's private case, with a file and a watcher: made on first use (by build() and api_calls(),
@@ -61,6 +62,23 @@ class World:
             )
             self.secrets += ["acme-private-case-subject", "acme-private-attachment.txt", "acme private bytes"]
         return self.case
+
+    def acme_config_item(self) -> str:
+        """One of Acme's configuration items, made on first use; its name and identifier are secrets."""
+        if self.config_item_id is None:
+            from supportal.cmdb import services as cmdb_services
+
+            item_type = cmdb_services.config_item_type_create(
+                actor=self.story.erin, channel="cli", code="walker-server", name="Server",
+                attributes=[{"key": "cpus", "label": "CPUs", "kind": "number"}],
+            )  # fmt: skip
+            item = cmdb_services.config_item_create(
+                actor=self.story.dana, channel="cli", organisation=self.story.acme, item_type=item_type,
+                name="acme-secret-db", identifier="acme-secret-host.example", attributes={"cpus": 2},
+            )  # fmt: skip
+            self.config_item_id = item.pk
+            self.secrets += ["acme-secret-db", "acme-secret-host.example"]
+        return str(self.config_item_id)
 
     def acme_attachment(self) -> Attachment:
         self.acme_case()
@@ -104,6 +122,7 @@ KWARGS: dict[str, Kwarg] = {
     "level_id": lambda w, _: (str(w.level.pk), True),
     "number": lambda w, _: (w.acme_case().number, True),
     "attachment_id": lambda w, _: (str(w.acme_attachment().pk), True),
+    "config_item_id": lambda w, _: (w.acme_config_item(), True),
     "action": lambda w, _: ("close", False),  # one a customer may take: only the case must stop them
     "email": lambda w, _: ("walker-watcher@acme.example", True),  # on the case's watchlist
     "object_id": lambda w, route: (w.admin_object(_admin_model(route)), True),

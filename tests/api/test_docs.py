@@ -22,6 +22,21 @@ PATHS = {
     "/api/v1/users/{user_id}": {"get", "patch"},
     "/api/v1/tokens": {"get", "post"},
     "/api/v1/tokens/{token_id}": {"delete"},
+    "/api/v1/config-items": {"get", "post"},
+    "/api/v1/config-items/types": {"get"},
+    "/api/v1/config-items/{config_item_id}": {"get", "patch"},
+    "/api/v1/cases": {"get", "post"},
+    "/api/v1/cases/{number}": {"get", "patch"},
+    "/api/v1/cases/{number}/comments": {"get", "post"},
+    "/api/v1/cases/{number}/attachments": {"get", "post"},
+    "/api/v1/cases/{number}/attachments/{attachment_id}": {"get"},
+    "/api/v1/cases/{number}/attachments/{attachment_id}/content": {"get"},
+    "/api/v1/cases/{number}/events": {"get"},
+    "/api/v1/cases/{number}/actions/{action}": {"post"},
+    "/api/v1/cases/{number}/watchers": {"post"},
+    "/api/v1/cases/{number}/watchers/{email}": {"delete"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/read": {"post"},
 }
 
 

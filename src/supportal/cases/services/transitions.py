@@ -17,6 +17,7 @@ from supportal.cases.lifecycle import Action, IllegalMove, Move, Role, State, mo
 from supportal.cases.models import Case, Channel, CloseReason, EventKind
 from supportal.cases.services import history
 from supportal.core.errors import Conflict, Forbidden, InvalidInput
+from supportal.core.markdown import check_markdown
 from supportal.orgs.policies import Actor
 
 REASON_MAX = 2000
@@ -50,6 +51,14 @@ def case_transition(
         raise InvalidInput(
             "The reason is too long.", fields={"reason": [f"At most {REASON_MAX} characters."]}
         )
+    if comment.strip():
+        from supportal.cases.services.comments import BODY_MAX
+
+        if len(comment.strip()) > BODY_MAX:
+            raise InvalidInput(
+                "The comment is too long.", fields={"comment": [f"At most {BODY_MAX} characters."]}
+            )
+        check_markdown(comment, field="comment")
     role = _role(actor, case, on_behalf_of)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -65,7 +74,12 @@ def case_transition(
             from supportal.cases.services.comments import add_comment_row
 
             add_comment_row(
-                locked, actor=actor, body=comment, public=True, channel=channel, on_behalf_of=on_behalf_of
+                locked,
+                actor=actor,
+                body=comment.strip(),
+                public=True,
+                channel=channel,
+                on_behalf_of=on_behalf_of,
             )
         history.touch(locked, "state", *changed)
         history.record(
