@@ -6,34 +6,17 @@ every notification up to the newest one the page showed as read, so one that arr
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from supportal.notifications.models import Notification
+from supportal.notifications.inbox import notifications_mark_read, notifications_of
 
 PAGE_SIZE = 25
 SHOWN = ("id", "text", "created_at", "read_at", "case__number")
-
-
-def notifications_of(user: Any) -> QuerySet[Notification]:
-    """A person's own notifications, newest first."""
-    return Notification.objects.filter(user_id=user.pk).order_by("-id")
-
-
-def notifications_mark_read(*, actor: Any, up_to: int | None = None) -> int:
-    """Mark the actor's unread notifications (those with id <= `up_to`, when given) as read; how many."""
-    unread = notifications_of(actor).filter(read_at__isnull=True)
-    if up_to is not None:
-        unread = unread.filter(pk__lte=up_to)
-    return unread.update(read_at=timezone.now())
 
 
 @login_required

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import model_validator
 
@@ -14,8 +12,7 @@ from supportal.api.v1.auth import actor_of
 from supportal.api.v1.errors import errors
 from supportal.api.v1.pagination import Page, PageParams, paginate
 from supportal.api.v1.schemas import Id, Input
-from supportal.notifications.models import Notification
-from supportal.orgs.policies import Actor
+from supportal.notifications.inbox import notifications_mark_read, notifications_of
 
 router = Router(tags=["notifications"])
 
@@ -51,11 +48,6 @@ class MarkedOut(Schema):
     marked: int = Field(description="How many notifications were unread and are now read.")
 
 
-def notifications_of(actor: Actor) -> QuerySet[Notification]:
-    """A person's own notifications: nobody lists anyone else's."""
-    return Notification.objects.filter(user_id=actor.pk or 0)
-
-
 @router.get("", response={200: Page[NotificationOut], **errors()}, summary="List your notifications")
 def list_notifications(
     request: HttpRequest, page: Query[PageParams], filters: Query[NotificationFilters]
@@ -85,7 +77,5 @@ def list_notifications(
 @router.post("/read", response={200: MarkedOut, **errors()}, summary="Mark notifications read")
 def mark_notifications_read(request: HttpRequest, payload: MarkReadIn) -> MarkedOut:
     """`{"ids": [...]}` for some, `{"all": true}` for every unread one. Ids that are not yours are ignored."""
-    unread = notifications_of(actor_of(request)).filter(read_at__isnull=True)
-    if not payload.all:
-        unread = unread.filter(pk__in=payload.ids)
-    return MarkedOut(marked=unread.update(read_at=timezone.now()))
+    ids = None if payload.all else list(payload.ids or [])
+    return MarkedOut(marked=notifications_mark_read(actor=actor_of(request), ids=ids))
