@@ -64,7 +64,7 @@ SNIFFED = [
     (zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text"}), "letter.odt",
      "application/vnd.oasis.opendocument.text"),
     (zip_bytes({"a": b"b"}), "letter.exe", "application/zip"),
-    (gzip.compress(b"log line\n" * 20), "app.log.gz", "application/gzip"),
+    (gzip.compress(b"log line\n" * 20, mtime=0), "app.log.gz", "application/gzip"),
     (SEVEN_Z, "backup.7z", "application/x-7z-compressed"),
     (RAR, "backup.rar", "application/vnd.rar"),
     (MP4, "screen.mp4", "video/mp4"),
