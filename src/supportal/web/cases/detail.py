@@ -189,3 +189,21 @@ def case_watcher_remove(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound:  # they watched it and are gone: the case is no longer theirs to see
         return HttpResponseRedirect(reverse("web:home"))
     return _back(case, "watchers")
+
+
+@login_required
+@require_POST
+def case_visibility(request: HttpRequest, number: str) -> HttpResponse:
+    """Share the case with the organisation, or make it private again (the requester or an agent)."""
+    case = _case(request, number)
+    visibility = str(request.POST.get("visibility", ""))
+    try:
+        services.case_update(actor=request.user, case=case, visibility=visibility, channel=Channel.PORTAL)
+    except DomainError as error:
+        messages.error(request, error.fields.get("visibility", [error.detail])[0])
+        return _back(case)
+    shared = case.visibility == "organization"
+    messages.success(
+        request, "Shared with your organisation." if shared else "Only you and the watchers see it now."
+    )
+    return _back(case)

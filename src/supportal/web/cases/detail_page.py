@@ -139,6 +139,7 @@ def case_page_context(request: HttpRequest, case: Case, bound: Bound | None = No
             auto_id="priority-%s", initial={"urgency": case.urgency, "impact": case.impact, "priority": ""}
         ),
         "show_watcher_form": not closed and may_comment,
+        "may_change_visibility": not closed and policies.can_change_visibility(actor, case),
         "watcher_form": bound.watcher or WatcherForm(auto_id="watcher-%s"),
         "watcher_remove_error": bound.watcher_remove_error,
         "own_email": getattr(actor, "email", ""),
