@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from supportal.orgs import policies
 from supportal.orgs.models import EscalationLevel, Organisation
+from supportal.web.cases.lists import may_create_cases
+from supportal.web.cases.lists_home import home_widgets
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """A customer's start page: Create a case (or, on an email-only plan, how to write to support),
+    their cases and orders by what they wait for, and the organisation's account status."""
     organisation = _own_organisation(request)
-    return render(request, "web/home.html", {"organisation": organisation})
+    context: dict[str, Any] = {"organisation": organisation}
+    if organisation is not None:
+        context["portal_allowed"] = organisation.plan.allows("portal")
+        context["may_create"] = may_create_cases(request.user)
+        context["widgets"] = home_widgets(request.user)
+    return render(request, "web/home.html", context)
 
 
 @login_required

@@ -111,6 +111,17 @@ class Case(models.Model):
             models.Index(fields=["team", "state"], name="cases_team_state"),
             models.Index(fields=["priority", "state"], name="cases_priority_state"),
             models.Index(fields=["state", "resolved_at"], name="cases_state_resolved"),
+            # The portal's other sort orders: by creation and by priority, per scope.
+            models.Index(fields=["-created_at", "-id"], name="cases_created"),
+            models.Index(fields=["organisation", "-created_at", "-id"], name="cases_org_created"),
+            models.Index(fields=["requester", "-created_at", "-id"], name="cases_requester_created"),
+            models.Index(fields=["priority", "-updated_at", "-id"], name="cases_priority_updated"),
+            models.Index(
+                fields=["organisation", "priority", "-updated_at", "-id"], name="cases_org_priority"
+            ),
+            models.Index(
+                fields=["requester", "priority", "-updated_at", "-id"], name="cases_requester_priority"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from supportal.web.cases import lists
+
+urlpatterns: list[URLPattern] = [
+    path("cases/", lists.cases, name="cases"),
+    path("orders/", lists.orders, name="orders"),
+]

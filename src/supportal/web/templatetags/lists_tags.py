@@ -1,0 +1,26 @@
+"""Template helpers for the portal's navigation of the case lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from supportal.orgs import policies
+from supportal.web.cases.lists import may_create_cases, may_list_organisation_cases
+
+register = template.Library()
+
+
+@register.simple_tag
+def case_nav(user: Any) -> dict[str, bool]:
+    """What the nav offers: `customer` (their cases, orders), `agent`, `organisation_cases`, `create`.
+
+    Reads only the user's cached membership, so the nav adds no query to a page that already needed it.
+    """
+    return {
+        "customer": policies.is_customer(user),
+        "agent": policies.is_agent(user),
+        "organisation_cases": may_list_organisation_cases(user),
+        "create": may_create_cases(user),
+    }
