@@ -26,15 +26,11 @@ AXE = Path(__file__).resolve().parent.parent / "axe" / "axe.min.js"
 
 
 def _watch_console(page: Any) -> list[str]:
-    """Console errors, but the browser's own request for /favicon.ico (the site has none)."""
+    """Console errors of any kind (a missing favicon would be one)."""
     problems: list[str] = []
     page.on(
         "console",
-        lambda m: (
-            problems.append(m.text)
-            if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
-            else None
-        ),
+        lambda m: problems.append(m.text) if m.type == "error" else None,
     )
     page.on("pageerror", lambda e: problems.append(str(e)))
     return problems
