@@ -6,7 +6,14 @@ from supportal.accounts.models import UserKind
 from supportal.cases.lifecycle import Role
 from supportal.cases.models import Case, Visibility
 from supportal.orgs.models import Organisation, Permission
-from supportal.orgs.policies import Actor, has_permission, is_agent, is_signed_in, organisation_id_of
+from supportal.orgs.policies import (
+    Actor,
+    has_permission,
+    is_agent,
+    is_customer,
+    is_signed_in,
+    organisation_id_of,
+)
 
 
 def _is_watcher(actor: Actor, case: Case) -> bool:
@@ -42,6 +49,16 @@ def can_create_case(actor: Actor, organisation: Organisation) -> bool:
     if getattr(actor, "kind", None) == UserKind.INTEGRATION:
         return True
     return has_permission(actor, Permission.CREATE_CASES)
+
+
+def can_list_organisation_cases(actor: Actor) -> bool:
+    """Customers with the permission see the organisation's shared cases (agents see every case anyway)."""
+    return is_customer(actor) and has_permission(actor, Permission.VIEW_ORGANISATION_CASES)
+
+
+def can_open_cases(actor: Actor) -> bool:
+    """Whether pages offer "Create a case"; `can_create_case` decides for a given organisation."""
+    return is_customer(actor) and has_permission(actor, Permission.CREATE_CASES)
 
 
 def can_comment(actor: Actor, case: Case) -> bool:

@@ -3,7 +3,7 @@ through the services, so each case's history is exactly what the product would h
 
 Each story opens its first case with the reference `DEMO-NN` and is skipped when that case exists, so
 loading again writes nothing. This module holds the loader and the storytelling kit; the stories (from
-the portal guides' scenarios) are in demo_stories.py, the configuration in demo_catalogue.py.
+the portal guides' scenarios) are in demo_stories/, the configuration in demo_catalogue.py.
 """
 
 from __future__ import annotations

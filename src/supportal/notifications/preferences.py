@@ -15,19 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from supportal.audit.services import AuditChannel, audit_record
+from supportal.cases.policies import can_list_organisation_cases
 from supportal.core.errors import Forbidden, InvalidInput
 from supportal.notifications.models import Digest, NotificationPreference
-from supportal.orgs.models import Permission
-from supportal.orgs.policies import has_permission, is_signed_in, organisation_id_of
+from supportal.orgs.policies import is_signed_in, organisation_id_of
 
 CHOICES = ("email_on_comment", "email_on_state_change", "email_on_new_case_in_organisation", "in_app")
 FIELDS = (*CHOICES, "digest")
-
-
-def may_follow_organisation_cases(user: Any) -> bool:
-    """Whether the person may ask to hear of every new case in their organisation: only those who may
-    see the organisation's cases."""
-    return has_permission(user, Permission.VIEW_ORGANISATION_CASES)
 
 
 def preferences_for(user: Any) -> NotificationPreference:
@@ -60,7 +54,7 @@ def preferences_update(
     problems: dict[str, list[str]] = {}
     if digest not in Digest.values:
         problems["digest"] = [f"Choose one of: {', '.join(Digest.labels)}."]
-    if email_on_new_case_in_organisation and not may_follow_organisation_cases(actor):
+    if email_on_new_case_in_organisation and not can_list_organisation_cases(actor):
         problems["email_on_new_case_in_organisation"] = ["Only people who see the organisation's cases may."]
     if problems:
         raise InvalidInput("The notification preferences were not saved.", fields=problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from supportal.accounts.models import RegistrationRequest, RegistrationStatus, User
+from supportal.accounts.models import RegistrationRequest, RegistrationStatus, User, UserKind
 from supportal.orgs import policies
 from supportal.orgs.models import Organisation, Permission
 from supportal.orgs.policies import Actor
@@ -50,3 +50,10 @@ def pending_registration_requests_for(actor: Actor) -> QuerySet[RegistrationRequ
         .select_related("organisation")
         .order_by("created_at")
     )
+
+
+def people_of(organisation_id: int) -> QuerySet[User]:
+    """An organisation's active people (not its virtual or integration users), by name: what pickers offer."""
+    return User.objects.filter(
+        membership__organisation_id=organisation_id, is_active=True, kind=UserKind.CUSTOMER
+    ).order_by("name", "email", "id")

@@ -8,9 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from supportal.cases.policies import can_open_cases
 from supportal.orgs import policies
 from supportal.orgs.models import EscalationLevel, Organisation
-from supportal.web.cases.lists import may_create_cases
 from supportal.web.cases.lists_home import home_widgets
 
 
@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"organisation": organisation}
     if organisation is not None:
         context["portal_allowed"] = organisation.plan.allows("portal")
-        context["may_create"] = may_create_cases(request.user)
+        context["may_create"] = can_open_cases(request.user)
         context["widgets"] = home_widgets(request.user)
     return render(request, "web/home.html", context)
 

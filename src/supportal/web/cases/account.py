@@ -24,11 +24,11 @@ from django.views.decorators.http import require_http_methods
 from supportal.accounts.profile import NAME_MAX_LENGTH, profile_update
 from supportal.accounts.timezone import available_time_zones
 from supportal.audit.services import AuditChannel
+from supportal.cases.policies import can_list_organisation_cases
 from supportal.core.errors import DomainError
 from supportal.core.http import client_ip
 from supportal.notifications.models import Digest
 from supportal.notifications.preferences import (
-    may_follow_organisation_cases,
     preferences_for,
     preferences_update,
 )
@@ -112,7 +112,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    organisation_cases = may_follow_organisation_cases(user)
+    organisation_cases = can_list_organisation_cases(user)
     status = 200
     if request.method == "POST":
         form = PreferencesForm(request.POST, organisation_cases=organisation_cases)

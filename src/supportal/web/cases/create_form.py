@@ -12,11 +12,12 @@ from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Q, Value, When
 from django.http import QueryDict
 
-from supportal.accounts.models import User, UserKind
+from supportal.accounts.models import User
 from supportal.cases.models import Category, ExtraField, FieldKind, Kind, Level, RequestType
 from supportal.cases.services.priority import priority_for, priority_matrix, severity_definitions
 from supportal.cmdb.models import ConfigItem
 from supportal.cmdb.selectors import config_items_visible_to
+from supportal.orgs import selectors as org_selectors
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import Actor
 
@@ -99,11 +100,7 @@ def request_type_by_slug(slug: str) -> RequestType | None:
 
 def people_of(organisation: Organisation) -> list[User]:
     """The organisation's active people (not its virtual or integration users), by name."""
-    return list(
-        User.objects.filter(membership__organisation=organisation, is_active=True, kind=UserKind.CUSTOMER)
-        .select_related("membership")
-        .order_by("name", "email")
-    )
+    return list(org_selectors.people_of(organisation.pk).select_related("membership"))
 
 
 def config_items_matching(actor: Actor, query: str, selected: str) -> tuple[list[ConfigItem], bool]:

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 
-from supportal.accounts.models import User, UserKind
+from supportal.accounts.models import User
 from supportal.cases import policies, selectors
 from supportal.cases.lifecycle import Action, Role, State, actions_available
 from supportal.cases.models import Case, CaseLink, ExtraField, FieldKind, LinkKind
@@ -24,6 +24,7 @@ from supportal.cases.services.priority import severity_definitions, state_labels
 from supportal.cmdb.models import ConfigItem
 from supportal.core.files import human_size
 from supportal.core.markdown import render_markdown
+from supportal.orgs import selectors as org_selectors
 from supportal.orgs.models import Team
 from supportal.orgs.policies import Actor, is_agent
 from supportal.web.cases import detail_history
@@ -268,7 +269,5 @@ def _action_error(bound: Bound, actions: list[ActionChoice]) -> str:
 
 def _colleagues(case: Case) -> list[User]:
     """The organisation's people, offered as watchers (the list is a suggestion: any address works)."""
-    people = User.objects.filter(
-        membership__organisation_id=case.organisation_id, kind=UserKind.CUSTOMER, is_active=True
-    )
-    return list(people.only("id", "name", "email").order_by("name", "email")[:COLLEAGUES_SHOWN])
+    people = org_selectors.people_of(case.organisation_id).only("id", "name", "email")
+    return list(people[:COLLEAGUES_SHOWN])

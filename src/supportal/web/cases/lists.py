@@ -18,12 +18,11 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from supportal.cases import selectors
+from supportal.cases import policies, selectors
 from supportal.cases.models import Case, CaseType, Kind
 from supportal.cases.services.priority import state_labels
 from supportal.core.errors import InvalidInput
-from supportal.orgs.models import Permission
-from supportal.orgs.policies import Actor, has_permission, is_agent, is_customer
+from supportal.orgs.policies import is_agent
 from supportal.web.cases import lists_filters, lists_paging
 from supportal.web.cases.lists_filters import DEFAULT_SORT, SORTS, CaseFilterForm
 
@@ -54,16 +53,6 @@ class Row:
     requester: str
 
 
-def may_list_organisation_cases(actor: Actor) -> bool:
-    """Customers with the permission see the Organisation tab (agents see every case anyway)."""
-    return is_customer(actor) and has_permission(actor, Permission.VIEW_ORGANISATION_CASES)
-
-
-def may_create_cases(actor: Actor) -> bool:
-    """Whether pages offer "Create a case" (the create page itself decides, with the organisation)."""
-    return is_customer(actor) and has_permission(actor, Permission.CREATE_CASES)
-
-
 def rows_of(cases: list[Case], labels: dict[str, str]) -> list[Row]:
     """List rows; a shared login's case shows the person's own name as the requester."""
     return [
@@ -91,9 +80,9 @@ def _listing(request: HttpRequest, listing: Listing) -> HttpResponse:
     context: dict[str, Any] = {
         "listing": listing,
         "organisation_scope": organisation_scope,
-        "may_list_organisation": may_list_organisation_cases(actor),
+        "may_list_organisation": policies.can_list_organisation_cases(actor),
         "agent": agent,
-        "may_create": may_create_cases(actor),
+        "may_create": policies.can_open_cases(actor),
         "heading": f"{'All' if agent else 'Organisation' if organisation_scope else 'My'} {listing.plural}",
     }
     if organisation_scope and not context["may_list_organisation"]:

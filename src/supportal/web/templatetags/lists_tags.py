@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
+from supportal.cases import policies as case_policies
 from supportal.orgs import policies
-from supportal.web.cases.lists import may_create_cases, may_list_organisation_cases
 
 register = template.Library()
 
@@ -21,6 +21,6 @@ def case_nav(user: Any) -> dict[str, bool]:
     return {
         "customer": policies.is_customer(user),
         "agent": policies.is_agent(user),
-        "organisation_cases": may_list_organisation_cases(user),
-        "create": may_create_cases(user),
+        "organisation_cases": case_policies.can_list_organisation_cases(user),
+        "create": case_policies.can_open_cases(user),
     }
