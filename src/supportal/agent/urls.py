@@ -1,11 +1,21 @@
+"""The agent workspace's URLs (under /agent/): queues and saved views, the case page, filing a case for
+a customer, and the registration requests a CSM decides. /agent/cases/new/ comes before the case page."""
+
 from django.urls import path
 
-from supportal.agent import views
+from supportal.agent import registrations
+from supportal.agent.urls_case import urlpatterns as case_urls
+from supportal.agent.urls_filing import urlpatterns as filing_urls
+from supportal.agent.urls_queues import urlpatterns as queue_urls
 
 app_name = "agent"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("registrations/", views.registrations, name="registrations"),
-    path("registrations/<int:request_id>/", views.registration, name="registration"),
+    *queue_urls,
+    *filing_urls,
+    *case_urls,
+    path("registrations/", registrations.registrations, name="registrations"),
+    path("registrations/<int:request_id>/", registrations.registration, name="registration"),
 ]
+if not any(pattern.name == "home" for pattern in queue_urls):  # until the queues take /agent/
+    urlpatterns.append(path("", registrations.home, name="home"))

@@ -15,6 +15,7 @@ from supportal.cases.models.config import (
     RequestType,
     StateLabel,
 )
+from supportal.cases.models.macros import Macro
 from supportal.cases.models.routing import CaseSearchText, RoundRobinPointer, RoutingRule
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Kind",
     "Level",
     "LinkKind",
+    "Macro",
     "Priority",
     "PriorityLevel",
     "PriorityRule",

@@ -7,6 +7,7 @@ from supportal.cases.services.comments import comment_add
 from supportal.cases.services.create import case_create
 from supportal.cases.services.escalation import case_escalate
 from supportal.cases.services.links import case_link, case_merge
+from supportal.cases.services.macros import macro_apply
 from supportal.cases.services.routing import case_assign
 from supportal.cases.services.transitions import case_transition
 from supportal.cases.services.updates import case_update
@@ -23,6 +24,7 @@ __all__ = [
     "case_update",
     "close_resolved_cases",
     "comment_add",
+    "macro_apply",
     "watcher_add",
     "watcher_remove",
 ]

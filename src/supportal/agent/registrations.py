@@ -1,13 +1,10 @@
-"""The agent workspace. For now: its home and the "Register now" requests a CSM decides."""
+"""The "Register now" requests a CSM (or an admin) decides, and the old workspace home."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,25 +12,12 @@ from django.shortcuts import redirect, render
 from supportal.accounts import services
 from supportal.accounts.models import RegistrationStatus
 from supportal.agent.forms import ApproveRegistrationForm, DeclineRegistrationForm
+from supportal.agent.guards import agent_required
 from supportal.audit.services import AuditChannel
 from supportal.core.errors import DomainError, Forbidden, NotFound
 from supportal.core.http import client_ip
 from supportal.orgs import access, policies, selectors
 from supportal.orgs.models import Organisation
-
-View = Callable[..., HttpResponse]
-
-
-def agent_required(view: View) -> View:
-    """Signed-in agents only; anybody else is told the page does not exist."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not policies.is_agent(request.user):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 @agent_required
