@@ -18,6 +18,7 @@ class Channel(models.TextChoices):
     CHAT = "chat", "Chat"
     API = "api", "API"
     PHONE = "phone", "Phone"
+    WALK_IN = "walk-in", "In person"
     ALERT = "alert", "Monitoring alert"
     SYSTEM = "system", "System"
 
