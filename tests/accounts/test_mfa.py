@@ -174,7 +174,7 @@ def test_agents_must_set_up_totp_when_required(client: Client, story: Story, set
 
     sign_in_with_password(client, story.dana.email)
     activate_totp(client)
-    assert client.get("/").status_code == 200
+    assert client.get("/notifications/").status_code == 200
 
 
 def test_htmx_requests_are_sent_to_the_setup_page_as_a_whole(
@@ -194,7 +194,7 @@ def test_customers_and_optional_mode_are_not_redirected(client: Client, story: S
     client.post("/accounts/logout/")
     settings.SUPPORTAL_REQUIRE_AGENT_MFA = False
     sign_in_with_password(client, story.dana.email)
-    assert client.get("/").status_code == 200
+    assert client.get("/notifications/").status_code == 200
 
 
 @pytest.mark.browser

@@ -101,7 +101,7 @@ def test_staff_sign_in_lets_agents_in(client: Client, story) -> None:
     assert "Staff sign-in" in page and f'action="{STAFF_LOGIN}"' in page
     response = client.post(STAFF_LOGIN, {"login": "frank@provider.example", "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get("/").context["user"] == story.frank
+    assert client.get("/notifications/").context["user"] == story.frank
 
 
 def test_staff_sign_in_refuses_customers_and_does_not_sign_them_in(client: Client, story) -> None:

@@ -130,10 +130,9 @@ def test_an_email_only_plan_explains_how_to_write_to_support(story: Story, setti
     assert 'data-testid="widget-open"' in html  # cases they sent by email are still listed
 
 
-def test_agents_get_no_customer_widgets(story: Story) -> None:
-    html = client_for(story.dana).get("/").content.decode()
-    assert "You are signed in as provider staff." in html
-    assert 'data-testid="home-widgets"' not in html and 'data-testid="create-case"' not in html
+def test_agents_start_in_their_workspace(story: Story) -> None:
+    response = client_for(story.dana).get("/")
+    assert response.status_code == 302 and response["Location"] == "/agent/"
 
 
 def test_the_nav(story: Story) -> None:
@@ -157,7 +156,7 @@ def test_the_nav(story: Story) -> None:
     assert 'href="/cases/">My cases</a>' in nav
     assert 'class="nav-link active" aria-current="page" href="/">Home</a>' in nav
 
-    dana = client_for(story.dana).get("/").content.decode()
+    dana = client_for(story.dana).get("/notifications/").content.decode()
     nav = dana[dana.index("<nav") : dana.index("</nav>")]
     assert 'href="/cases/">Cases</a>' in nav and "Agent workspace" in nav
     assert "Create a case" not in nav and "Escalation matrix" not in nav

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from supportal.cases.policies import can_open_cases
 from supportal.orgs import policies
@@ -17,7 +17,10 @@ from supportal.web.cases.lists_home import home_widgets
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """A customer's start page: Create a case (or, on an email-only plan, how to write to support),
-    their cases and orders by what they wait for, and the organisation's account status."""
+    their cases and orders by what they wait for, and the organisation's account status. Agents start
+    in their workspace."""
+    if policies.is_agent(request.user):
+        return redirect("agent:home")
     organisation = _own_organisation(request)
     context: dict[str, Any] = {"organisation": organisation}
     if organisation is not None:
