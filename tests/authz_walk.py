@@ -18,9 +18,10 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils.http import int_to_base36
 
 from supportal.accounts.models import ApiToken, RegistrationRequest, User
+from supportal.agent.models import SavedView
 from supportal.audit.models import AuditRecord
 from supportal.cases import services as case_services
-from supportal.cases.models import Attachment, Case
+from supportal.cases.models import Attachment, Case, Macro
 from supportal.core.files import check_upload
 from supportal.orgs.models import (
     AccountStatusChange,
@@ -123,6 +124,11 @@ KWARGS: dict[str, Kwarg] = {
     "number": lambda w, _: (w.acme_case().number, True),
     "attachment_id": lambda w, _: (str(w.acme_attachment().pk), True),
     "config_item_id": lambda w, _: (w.acme_config_item(), True),
+    "view_id": lambda w, _: (
+        str(SavedView.objects.get_or_create(name="walker-view", team=w.story.service_desk)[0].pk),
+        False,
+    ),
+    "macro_id": lambda w, _: (str(Macro.objects.get_or_create(name="walker-macro")[0].pk), False),
     "action": lambda w, _: ("close", False),  # one a customer may take: only the case must stop them
     "email": lambda w, _: ("walker-watcher@acme.example", True),  # on the case's watchlist
     "object_id": lambda w, route: (w.admin_object(_admin_model(route)), True),

@@ -1,4 +1,4 @@
-"""The "Register now" requests a CSM (or an admin) decides, and the old workspace home."""
+"""The "Register now" requests a CSM (or an admin) decides."""
 
 from __future__ import annotations
 
@@ -18,15 +18,6 @@ from supportal.core.errors import DomainError, Forbidden, NotFound
 from supportal.core.http import client_ip
 from supportal.orgs import access, policies, selectors
 from supportal.orgs.models import Organisation
-
-
-@agent_required
-def home(request: HttpRequest) -> HttpResponse:
-    pending = selectors.pending_registration_requests_for(request.user).count()
-    organisations = _organisations_for(request.user)
-    return render(
-        request, "agent/home.html", {"pending_registrations": pending, "organisations": organisations}
-    )
 
 
 @agent_required

@@ -17,5 +17,3 @@ urlpatterns = [
     path("registrations/", registrations.registrations, name="registrations"),
     path("registrations/<int:request_id>/", registrations.registration, name="registration"),
 ]
-if not any(pattern.name == "home" for pattern in queue_urls):  # until the queues take /agent/
-    urlpatterns.append(path("", registrations.home, name="home"))

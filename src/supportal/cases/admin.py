@@ -4,7 +4,8 @@ Configuration (case types, categories, request types and their forms, state name
 the priority matrix, routing rules) is edited here and audited by ConfigAdmin; a request type's audit row
 also carries the old and new values of its form's fields. The six states and the nine cells of the
 matrix are fixed: only their labels and priorities change. Cases, events, comments, attachments and links
-are read-only, since every change to a case goes through supportal.cases.services.
+are read-only, since every change to a case goes through supportal.cases.services. Macros (canned
+replies) are configuration too: audited, their placeholders checked.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from supportal.accounts.models import User, UserKind
 from supportal.cases.models import (
     Attachment,
     Case,
@@ -31,12 +33,14 @@ from supportal.cases.models import (
     ExtraField,
     FieldKind,
     Level,
+    Macro,
     PriorityLevel,
     PriorityRule,
     RequestType,
     RoutingRule,
     StateLabel,
 )
+from supportal.cases.services.macros import PLACEHOLDER
 from supportal.core.admin_site import AdminOnly, ConfigAdmin, ReadOnlyAdmin
 
 CHOICE_KINDS = (FieldKind.CHOICE, FieldKind.MULTI_CHOICE)
@@ -306,3 +310,97 @@ class CaseLinkAdmin(ReadOnlyAdmin):
     list_select_related = ("source", "target", "created_by")
     ordering = ("-id",)
     actions = None
+
+
+# What a macro's text may say; cases.services.macros.macro_values fills them (a test keeps both in step).
+MACRO_PLACEHOLDERS = (
+    "requester.first_name",
+    "requester.name",
+    "case.number",
+    "case.subject",
+    "case.priority",
+    "case.url",
+    "organisation.name",
+    "agent.name",
+    "agent.first_name",
+)
+
+
+class MacroForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A macro: its text's placeholders must be known ones, and it belongs to everyone, to one team or to
+    one agent, never to both a team and an agent."""
+
+    class Meta:
+        model = Macro
+        fields = (
+            "name", "body", "public", "set_action", "set_priority", "set_team", "owner", "for_team",
+            "is_active", "position",
+        )  # fmt: skip
+        help_texts = {
+            "body": "Markdown. Placeholders: "
+            + ", ".join("{{ " + name + " }}" for name in MACRO_PLACEHOLDERS)
+            + ". The agent may edit the text before it is sent.",
+            "set_action": "The move made after the text is added (refused if the state does not allow it).",
+            "set_priority": "Recorded with the reason “Macro: <name>”.",
+            "set_team": "The team the case moves to.",
+            "owner": "One agent's own macro. Leave empty, with no team, for everyone's.",
+            "for_team": "Offered to this team's agents only.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = User.objects.filter(kind=UserKind.AGENT, is_active=True).order_by("name", "email")
+
+    def clean_body(self) -> str:
+        body = str(self.cleaned_data.get("body") or "")
+        unknown = sorted({found.group(1) for found in PLACEHOLDER.finditer(body)} - set(MACRO_PLACEHOLDERS))
+        if unknown:
+            raise forms.ValidationError(
+                "Unknown placeholder: %(names)s.",
+                params={"names": ", ".join("{{ " + name + " }}" for name in unknown)},
+            )
+        return body
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("owner") and cleaned.get("for_team"):
+            self.add_error("for_team", "A macro is one agent's or one team's, not both.")
+        if not str(cleaned.get("body") or "").strip() and not (
+            cleaned.get("set_action") or cleaned.get("set_priority") or cleaned.get("set_team")
+        ):
+            self.add_error("body", "A macro needs a text, or at least a move, a priority or a team to set.")
+        return cleaned
+
+
+@admin.register(Macro)
+class MacroAdmin(ConfigAdmin):
+    """Canned replies agents apply on a case: a reply or note, and optionally a priority, team and move."""
+
+    form = MacroForm
+    list_display = (
+        "name", "scope", "kind", "set_action", "set_priority", "set_team", "position", "is_active",
+    )  # fmt: skip
+    list_editable = ("position", "is_active")
+    list_filter = ("is_active", "public", "set_action", "set_priority", "for_team", "set_team")
+    search_fields = ("name", "body", "owner__name", "owner__email")
+    list_select_related = ("owner", "for_team", "set_team")
+    ordering = ("position", "name", "id")
+    fieldsets = (
+        (None, {"fields": ("name", "body", "public")}),
+        ("What else it does", {"fields": ("set_action", "set_priority", "set_team")}),
+        ("Who may use it", {"fields": ("owner", "for_team", "is_active", "position")}),
+    )
+
+    @admin.display(description="For")
+    def scope(self, obj: Macro) -> str:
+        if obj.owner_id:
+            return f"{obj.owner.display_name if obj.owner else obj.owner_id} (personal)"
+        if obj.for_team_id:
+            return f"{obj.for_team.name if obj.for_team else obj.for_team_id} (team)"
+        return "Everyone"
+
+    @admin.display(description="Adds", ordering="public")
+    def kind(self, obj: Macro) -> str:
+        return "Public reply" if obj.public else "Internal note"

@@ -22,6 +22,7 @@ from supportal.cases.models import Case, CaseType, Channel, RequestType
 from supportal.cases.services import case_assign, case_create, case_transition, comment_add
 from supportal.cmdb.models import ConfigItem
 from supportal.core.demo_catalogue import load_catalogue, load_cmdb, load_routing
+from supportal.core.demo_workspace import load_demo_workspace
 from supportal.core.files import CheckedFile, check_upload
 from supportal.orgs.models import Organisation, Team
 
@@ -170,7 +171,8 @@ def cast() -> Cast:
 
 
 def load_demo_cases() -> int:
-    """Add the catalogue, CMDB, routing rules and every story not there yet; returns the stories added."""
+    """Add the catalogue, CMDB, routing rules, every story not there yet, and the workspace's macros and
+    saved views; returns the stories added."""
     from supportal.core.demo_stories import STORIES  # it imports this module's kit
 
     added = 0
@@ -181,4 +183,5 @@ def load_demo_cases() -> int:
                 continue
             story(players, key)
             added += 1
+        load_demo_workspace()  # macros and saved views (each skipped when there)
     return added

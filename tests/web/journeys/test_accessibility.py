@@ -110,7 +110,7 @@ def test_no_serious_accessibility_violation_on_any_portal_page(
     axe.check("case page, customer, phone", f"/cases/{case.number}/")
 
     journey.as_(story.dana)  # at desktop width again
-    axe.check("case page, agent", f"/cases/{case.number}/")
+    axe.check("case page, agent workspace", f"/agent/cases/{case.number}/")
     journey.shot("journey-7-case-agent.png")
     axe.check("all cases, agent", "/cases/")
 

@@ -1,6 +1,6 @@
 """Journey 1: Alice opens a case about one of Acme's servers, with Bob and an outside address on the
-watchlist and a screenshot attached; Dana takes it and resolves it; Alice accepts the solution on her
-phone, and the case page shows it Closed with every step in its history."""
+watchlist and a screenshot attached; Dana takes it and resolves it in the agent workspace; Alice accepts
+the solution on her phone, and the case page shows it Closed with every step in its history."""
 
 from __future__ import annotations
 
@@ -57,12 +57,14 @@ def test_a_case_with_an_item_watchers_and_a_file_is_resolved_and_accepted(
     assert (case.priority, case.config_item_id) == ("P2", catalogue.app01.pk)
     assert Attachment.objects.get(case=case).content_type == "image/png"
 
-    # Dana takes the case and resolves it, with a word for Alice.
+    # Dana follows the link of her notification to the workspace's case page, takes the case and
+    # resolves it, with a word for Alice.
     journey.as_(story.dana).case_page(case)
+    page.wait_for_url(re.compile(rf"/agent/cases/{case.number}/$"))
     page.get_by_test_id("action-take").click()
     page.get_by_text(f"You took case {case.number}.").wait_for()
     page.get_by_test_id("action-resolve-open").click()
-    page.get_by_test_id("action-resolve-panel").get_by_label("Comment for the customer").fill(
+    page.get_by_test_id("action-resolve-panel").get_by_label("Solution (the customer sees it)").fill(
         "We restarted the **app01** pool; it answers again."
     )
     page.get_by_test_id("action-resolve").click()

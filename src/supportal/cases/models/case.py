@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from supportal.cases.lifecycle import State
 from supportal.cases.models.config import CaseType, Kind, Level, Priority, RequestType
+
+# The conditions of the queues' partial indexes: a queue's predicate must be written the same way.
+NOT_CLOSED_CASES = ~Q(state=State.CLOSED)
+NEW_UNASSIGNED_CASES = Q(state=State.NEW, assignee__isnull=True)
 
 
 class Channel(models.TextChoices):
@@ -122,6 +127,32 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["requester", "priority", "-updated_at", "-id"], name="cases_requester_priority"
+            ),
+            # The agent workspace's queues (agent/queues.py) in each of their sort orders: priority then
+            # oldest, oldest (or, read backwards, newest), last activity. New and unassigned, Mine and My
+            # teams use partial indexes (over few rows: most cases are closed); the other state queues
+            # lead with the state.
+            *(
+                models.Index(fields=[*scope, *order], name=f"cases_{prefix}_{suffix}", condition=condition)
+                for prefix, scope, condition in (
+                    ("new_unassigned", [], NEW_UNASSIGNED_CASES),
+                    ("open_assignee", ["assignee"], NOT_CLOSED_CASES),
+                    ("open_team", ["team"], NOT_CLOSED_CASES),
+                )
+                for suffix, order in (
+                    ("priority", ["priority", "created_at", "id"]),
+                    ("created", ["created_at", "id"]),
+                    ("updated", ["-updated_at", "-id"]),
+                )
+            ),
+            models.Index(
+                fields=["state", "priority", "created_at", "id"], name="cases_state_priority_created"
+            ),
+            models.Index(fields=["state", "created_at", "id"], name="cases_state_created"),
+            models.Index(fields=["priority", "created_at", "id"], name="cases_priority_created"),
+            # All cases of one organisation by priority (the other orders have theirs above).
+            models.Index(
+                fields=["organisation", "priority", "created_at", "id"], name="cases_org_priority_created"
             ),
         ]
 

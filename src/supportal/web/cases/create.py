@@ -26,7 +26,7 @@ from supportal.cases.models import Channel, Kind, Level, RequestType, Visibility
 from supportal.cmdb.access import config_item_for
 from supportal.cmdb.models import ConfigItem
 from supportal.core.errors import DomainError, InvalidInput, NotFound
-from supportal.core.files import CheckedFile, check_upload, human_size
+from supportal.core.files import human_size
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import is_agent, organisation_id_of
 from supportal.web.cases import create_form as form
@@ -100,7 +100,7 @@ def _submit(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     if watcher_problems:
         problems["watchers"] = watcher_problems
     config_item = _config_item(request, data, problems)
-    files = _checked_files(request, problems)
+    files = form.checked_files(request.FILES.getlist("files"), problems)
     try:
         with transaction.atomic():
             case = services.case_create(
@@ -126,9 +126,7 @@ def _submit(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     except DomainError as error:
         for file in files:
             file.content.close()
-        errors = {name: list(messages) for name, messages in problems.items()}
-        for name, messages in error.fields.items():
-            errors.setdefault(name, []).extend(m for m in messages if m not in errors[name])
+        errors = form.merged_errors(problems, error)
         status = 422 if isinstance(error, InvalidInput) else error.status
         return _page(request, organisation, request_type, data, errors, detail=error.detail, status=status)
     url = reverse("web:case_detail", kwargs={"number": case.number})
@@ -145,17 +143,6 @@ def _config_item(request: HttpRequest, data: QueryDict, problems: dict[str, list
     except NotFound:
         problems["config_item"] = ["No such configuration item in your organisation."]
         return None
-
-
-def _checked_files(request: HttpRequest, problems: dict[str, list[str]]) -> list[CheckedFile]:
-    """Every uploaded file through core.files.check_upload; the refusals go to `problems["file"]`."""
-    checked = []
-    for upload in request.FILES.getlist("files"):
-        try:
-            checked.append(check_upload(name=upload.name or "", stream=upload, field="file"))
-        except InvalidInput as error:
-            problems.setdefault("file", []).extend(error.fields.get("file", [error.detail]))
-    return checked
 
 
 def _page(

@@ -8,15 +8,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Q, Value, When
 from django.http import QueryDict
+from django.utils.http import urlencode
 
 from supportal.accounts.models import User
 from supportal.cases.models import Category, ExtraField, FieldKind, Kind, Level, RequestType
 from supportal.cases.services.priority import priority_for, priority_matrix, severity_definitions
 from supportal.cmdb.models import ConfigItem
 from supportal.cmdb.selectors import config_items_visible_to
+from supportal.core.errors import DomainError, InvalidInput
+from supportal.core.files import CheckedFile, check_upload
 from supportal.orgs import selectors as org_selectors
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import Actor
@@ -39,10 +43,26 @@ class Picker:
     more: bool
     errors: list[str] = dataclasses.field(default_factory=list)
     help_text: str = ""
+    search_url: str = ""  # where the search box asks for items; empty: the portal's own
+    search_label: str = "Search your organisation's items by name or identifier"
 
     @property
     def html_id(self) -> str:
         return "ci-" + self.name.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class PickerScope:
+    """Whose items a picker offers (an agent filing for a customer chooses the organisation) and the
+    URL its search box asks (with `organisation` and `field` added)."""
+
+    organisation_id: int
+    search_path: str
+    search_label: str = "Search the organisation's items by name or identifier"
+
+    def url_for(self, name: str) -> str:
+        query: dict[str, str | int] = {"organisation": self.organisation_id, "field": name}
+        return f"{self.search_path}?{urlencode(query)}"
 
 
 @dataclass
@@ -103,17 +123,22 @@ def people_of(organisation: Organisation) -> list[User]:
     return list(org_selectors.people_of(organisation.pk).select_related("membership"))
 
 
-def config_items_matching(actor: Actor, query: str, selected: str) -> tuple[list[ConfigItem], bool]:
-    """Up to MAX_ITEMS of the actor's items whose name or identifier contains `query`; the selected one
-    first whatever the query, so a search never loses the choice. One query."""
+def config_items_matching(
+    actor: Actor, query: str, selected: str, *, organisation_id: int | None = None
+) -> tuple[list[ConfigItem], bool]:
+    """Up to MAX_ITEMS of the actor's items (of `organisation_id` only, when given) whose name or
+    identifier contains `query`; the selected one first whatever the query, so a search never loses the
+    choice. One query."""
     selected_id = int(selected) if selected.isdigit() and len(selected) < 12 else 0
     query = query.strip()[:100]
     matches = Q(is_active=True)
     if query:
         matches &= Q(name__icontains=query) | Q(identifier__icontains=query)
+    visible = config_items_visible_to(actor)
+    if organisation_id is not None:
+        visible = visible.filter(organisation_id=organisation_id)
     items: list[ConfigItem] = list(
-        config_items_visible_to(actor)
-        .filter(matches | Q(pk=selected_id))
+        visible.filter(matches | Q(pk=selected_id))
         .select_related("item_type")
         .annotate(
             chosen=SqlCase(When(pk=selected_id, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -132,11 +157,16 @@ def picker(
     required: bool = False,
     errors: list[str] | None = None,
     help_text: str = "",
+    scope: PickerScope | None = None,
 ) -> Picker:
     query = data.get(f"{name}__q", "") if data is not None else ""
     selected = data.get(name, "") if data is not None else ""
-    items, more = config_items_matching(actor, query, selected)
-    return Picker(name, label, required, query, selected, items, more, errors or [], help_text)
+    organisation_id = scope.organisation_id if scope else None
+    items, more = config_items_matching(actor, query, selected, organisation_id=organisation_id)
+    found = Picker(name, label, required, query, selected, items, more, errors or [], help_text)
+    if scope is not None:
+        found.search_url, found.search_label = scope.url_for(name), scope.search_label
+    return found
 
 
 # --- The request type's own fields
@@ -148,8 +178,11 @@ def extra_rows(
     data: QueryDict | None,
     errors: dict[str, list[str]],
     people: list[User] | None,
+    *,
+    scope: PickerScope | None = None,
 ) -> list[ExtraRow]:
-    """The request type's fields as the template renders them; `people` fill the user selects."""
+    """The request type's fields as the template renders them; `people` fill the user selects, `scope`
+    narrows the configuration item pickers to one organisation's items."""
     if request_type is None:
         return []
     rows = []
@@ -165,7 +198,7 @@ def extra_rows(
         elif extra.kind == FieldKind.CONFIG_ITEM:
             row.picker = picker(
                 actor, row.name, extra.label, data, required=extra.required, errors=row.errors,
-                help_text=extra.help_text,
+                help_text=extra.help_text, scope=scope,
             )  # fmt: skip
         rows.append(row)
     return rows
@@ -207,6 +240,28 @@ def watchers_from(data: QueryDict, people: list[User]) -> tuple[list[User | str]
             chosen.append(user)
     chosen += [e for e in EMAIL_SEPARATORS.split(data.get("watcher_emails", "")) if e]
     return chosen, problems
+
+
+# --- Files and errors
+
+
+def checked_files(uploads: list[UploadedFile], problems: dict[str, list[str]]) -> list[CheckedFile]:
+    """Every uploaded file through core.files.check_upload; the refusals go to `problems["file"]`."""
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append(check_upload(name=upload.name or "", stream=upload, field="file"))
+        except InvalidInput as error:
+            problems.setdefault("file", []).extend(error.fields.get("file", [error.detail]))
+    return checked
+
+
+def merged_errors(problems: dict[str, list[str]], error: DomainError) -> dict[str, list[str]]:
+    """The form's own problems and the service's field errors, each message once."""
+    errors = {name: list(messages) for name, messages in problems.items()}
+    for name, messages in error.fields.items():
+        errors.setdefault(name, []).extend(m for m in messages if m not in errors[name])
+    return errors
 
 
 # --- Priority

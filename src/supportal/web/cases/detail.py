@@ -47,6 +47,9 @@ def _back(case: Case, anchor: str = "") -> HttpResponseRedirect:
 @login_required
 @require_safe
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The case page; agents (following a link in an email, say) work cases in the workspace instead."""
+    if is_agent(request.user):
+        return HttpResponseRedirect(reverse("agent:case", args=[number]))
     return render_case_page(request, _case(request, number))
 
 

@@ -97,21 +97,11 @@ def case_page_context(request: HttpRequest, case: Case, bound: Bound | None = No
     watchers = list(case.watchers.select_related("user").order_by("email"))
     case.watcher_user_ids = {w.user_id for w in watchers if w.user_id}  # type: ignore[attr-defined]
     labels = state_labels()
-    events = detail_history.load_events(actor, case)
-    extra_fields = _extra_fields(case)
-    user_ids = detail_history.user_ids_named(events) | {
-        int(case.extra[f.key]) for f in extra_fields if f.kind == FieldKind.USER and _is_id(case.extra, f.key)
-    }
-    users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    team_ids = detail_history.team_ids_named(events)
-    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
-    activity = detail_history.build_activity(
-        actor=actor, case=case, events=events, state_labels=labels, user_names=users, team_names=teams
-    )
+    activity, extra = activity_and_extra(actor, case, labels)
     closed = case.state == State.CLOSED
     may_comment = policies.can_comment(actor, case)
     as_customer = policies.can_act_as_customer(actor, case)
-    links = _links(actor, case, labels)
+    links = linked_cases(actor, case, labels)
     actions = _actions(actor, case, bound, as_customer) if not closed else []
     context: dict[str, Any] = {
         "case": case,
@@ -121,7 +111,7 @@ def case_page_context(request: HttpRequest, case: Case, bound: Bound | None = No
         "requester": case.requester_name or case.requester.display_name,
         "shared_login_of": case.requester.display_name if case.requester_name else "",
         "description": render_markdown(case.description) if case.description.strip() else "",
-        "extra": _extra_values(case, extra_fields, users),
+        "extra": extra,
         "links": [link for link in links if link.label != "Merged into"],
         "follow_ups": [link for link in links if link.label == "Follow-up"],
         "merged_into": next((link for link in links if link.label == "Merged into"), None),
@@ -150,8 +140,28 @@ def case_page_context(request: HttpRequest, case: Case, bound: Bound | None = No
     if context["show_priority_form"]:
         context["severities"] = sorted(severity_definitions().items())
     if context["show_watcher_form"]:
-        context["colleagues"] = _colleagues(case)
+        context["colleagues"] = colleagues_of(case)
     return context
+
+
+def activity_and_extra(
+    actor: Actor, case: Case, labels: dict[str, str]
+) -> tuple[detail_history.Activity, list[tuple[str, str]]]:
+    """The history as the actor may read it and the request type's filled-in fields, with the people
+    and teams they name fetched once (a fixed number of queries however long the history is). Shared
+    with the agent workspace's case page."""
+    events = detail_history.load_events(actor, case)
+    extra_fields = _extra_fields(case)
+    user_ids = detail_history.user_ids_named(events) | {
+        int(case.extra[f.key]) for f in extra_fields if f.kind == FieldKind.USER and _is_id(case.extra, f.key)
+    }
+    users = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    team_ids = detail_history.team_ids_named(events)
+    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name")) if team_ids else {}
+    activity = detail_history.build_activity(
+        actor=actor, case=case, events=events, state_labels=labels, user_names=users, team_names=teams
+    )
+    return activity, _extra_values(case, extra_fields, users)
 
 
 def _is_id(values: dict[str, Any], key: str) -> bool:
@@ -201,7 +211,7 @@ def _config_item_names(case: Case, fields: list[ExtraField]) -> dict[int, str]:
     return dict(found.values_list("pk", "name"))
 
 
-def _links(actor: Actor, case: Case, labels: dict[str, str]) -> list[LinkedCase]:
+def linked_cases(actor: Actor, case: Case, labels: dict[str, str]) -> list[LinkedCase]:
     """The cases linked to this one (one query), each said from this case's side; customers see only
     those they may open (a merged case still names the case it went into)."""
     visible = selectors.cases_visible_to(actor)
@@ -267,7 +277,7 @@ def _action_error(bound: Bound, actions: list[ActionChoice]) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-def _colleagues(case: Case) -> list[User]:
+def colleagues_of(case: Case) -> list[User]:
     """The organisation's people, offered as watchers (the list is a suggestion: any address works)."""
     people = org_selectors.people_of(case.organisation_id).only("id", "name", "email")
     return list(people[:COLLEAGUES_SHOWN])

@@ -1,0 +1,258 @@
+"""Filing a case for a customer (/agent/cases/new/): an agent who took a phone call, a chat, a walk-in
+or an email opens the case on the customer's behalf, for a contact of the organisation or the
+organisation itself (its virtual user), recording how they asked and why.
+
+The steps: choose the organisation (a GET form that reloads the page with ?organisation=<id>; with
+HTMX its contacts, people and configuration items swap in), the contact, the channel and the reason,
+then the portal's case fields (supportal.web.cases.create_form and its partials). A post opens the case
+and attaches the files in one transaction through `case_create` and `attachment_add`; every error comes
+back next to its field with everything typed kept; success goes to the case in the workspace.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from supportal.agent import filing_form as form
+from supportal.agent.guards import agent_required
+from supportal.cases import services
+from supportal.cases.models import Case, Kind, Level, RequestType
+from supportal.cmdb.access import config_item_for
+from supportal.cmdb.models import ConfigItem
+from supportal.core.errors import DomainError, InvalidInput, NotFound
+from supportal.core.files import human_size
+from supportal.orgs.models import Organisation
+from supportal.web.cases import create_form
+
+COULD_NOT_FILE = "The case could not be filed: see the messages next to the fields."
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _submit(request)
+    organisation = form.organisation_by_id(request.user, request.GET.get("organisation"))
+    request_type = create_form.request_type_by_slug(request.GET.get("request_type", ""))
+    return _page(request, organisation, request_type, None, {})
+
+
+def _submit(request: HttpRequest) -> HttpResponse:
+    data = request.POST
+    organisation = form.organisation_by_id(request.user, data.get("organisation"))
+    slug = data.get("request_type", "")
+    request_type = create_form.request_type_by_slug(slug)
+    if "_refresh" in data:  # without JavaScript: show the chosen type's fields, search items
+        return _page(request, organisation, request_type, data, {})
+    problems: dict[str, list[str]] = {}
+    if organisation is None:
+        problems["organisation"] = ["Choose the organisation the customer belongs to."]
+    if request_type is None and (slug or RequestType.objects.filter(is_active=True, kind=Kind.CASE).exists()):
+        problems["request_type"] = ["Choose a request type from the list."]
+    contacts = form.contacts_of(organisation) if organisation else None
+    filing = form.filing_from(data, contacts, problems)
+    watchers, watcher_problems = create_form.watchers_from(data, contacts.people if contacts else [])
+    if watcher_problems:
+        problems["watchers"] = watcher_problems
+    config_item = _config_item(request, data, problems)
+    files = create_form.checked_files(request.FILES.getlist("files"), problems)
+    try:
+        if organisation is None:
+            raise InvalidInput(COULD_NOT_FILE, fields=problems)
+        with transaction.atomic():
+            case = services.case_create(
+                actor=request.user,
+                organisation=organisation,
+                requester=filing.requester,
+                requester_name=filing.requester_name,
+                channel=filing.channel,
+                filed_reason=filing.filed_reason,
+                subject=data.get("subject", ""),
+                description=data.get("description", ""),
+                request_type=request_type,
+                urgency=data.get("urgency", ""),
+                impact=data.get("impact", ""),
+                reference=data.get("reference", ""),
+                visibility=data.get("visibility", ""),
+                config_item=config_item,
+                watchers=watchers,
+                extra=create_form.extra_from(data, request_type),
+            )
+            if problems:  # the service found nothing more: undo the case, show ours
+                raise InvalidInput(COULD_NOT_FILE, fields=problems)
+            for file in files:
+                services.attachment_add(actor=request.user, case=case, file=file, channel=filing.channel)
+    except DomainError as error:
+        for file in files:
+            file.content.close()
+        errors = create_form.merged_errors(problems, error)
+        status = 422 if isinstance(error, InvalidInput) else error.status
+        return _page(request, organisation, request_type, data, errors, detail=error.detail, status=status)
+    messages.success(request, _filed_message(case, organisation))
+    return HttpResponseRedirect(case_url(case.number))
+
+
+def case_url(number: str) -> str:
+    """The case in the workspace (its page may not be mounted yet: then the plain path)."""
+    try:
+        return reverse("agent:case", kwargs={"number": number})
+    except NoReverseMatch:
+        return f"/agent/cases/{number}/"
+
+
+def _filed_message(case: Case, organisation: Organisation) -> str:
+    if case.requester_id == organisation.virtual_user_id:
+        who = f"{organisation.name} (filed as the organisation"
+        who += f", for {case.requester_name})" if case.requester_name else ")"
+        return f"Case {case.number} filed for {who}; the organisation's contacts were not notified."
+    who = case.requester.display_name
+    if case.requester_name:  # a shared login: the caller's name first
+        who = f"{case.requester_name} ({who})"
+    return f"Case {case.number} filed for {who}, who was notified."
+
+
+def _config_item(request: HttpRequest, data: QueryDict, problems: dict[str, list[str]]) -> ConfigItem | None:
+    """The chosen item (the service checks it belongs to the organisation)."""
+    raw = data.get("config_item", "")
+    if not raw:
+        return None
+    try:
+        return config_item_for(request.user, raw)
+    except NotFound:
+        problems["config_item"] = ["No such configuration item."]
+        return None
+
+
+def _page(
+    request: HttpRequest,
+    organisation: Organisation | None,
+    request_type: RequestType | None,
+    data: QueryDict | None,
+    errors: dict[str, list[str]],
+    *,
+    detail: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    contacts = form.contacts_of(organisation) if organisation else None
+    values = form.values_from(data)
+    shown = form.SHOWN | {f"extra.{f.key}" for f in request_type.fields.all()} if request_type else form.SHOWN
+    context = {
+        **_scoped(request, organisation, contacts, request_type, data, errors),
+        "organisations": form.organisations(request.user),
+        "channels": [(channel.value, channel.label) for channel in form.FILING_CHANNELS],
+        "groups": create_form.request_type_groups(request_type),
+        "values": values,
+        "errors": errors,
+        "detail": detail,  # a service's message that belongs to no field shows at the top
+        "other_errors": [m for name, msgs in errors.items() if name not in shown for m in msgs],
+        "watcher_ids": set(data.getlist("watchers")) if data is not None else set(),
+        "priority": create_form.priority_view(values["urgency"], values["impact"]),
+        "matrix": create_form.matrix_rows(),
+        "levels": Level.choices,
+        "max_size": human_size(settings.SUPPORTAL_MAX_ATTACHMENT_BYTES),
+    }
+    return render(request, "agent/filing_page.html", context, status=status)
+
+
+def _scoped(
+    request: HttpRequest,
+    organisation: Organisation | None,
+    contacts: form.Contacts | None,
+    request_type: RequestType | None,
+    data: QueryDict | None,
+    errors: dict[str, list[str]],
+) -> dict[str, object]:
+    """What depends on the chosen organisation: its contacts, people and configuration items (the
+    page shows them; the contacts partial swaps them in when the organisation changes)."""
+    scope = form.picker_scope(organisation)
+    people = contacts.people if contacts else []
+    picker = create_form.picker(
+        request.user, "config_item", "Affected configuration item", data, errors=errors.get("config_item"),
+        scope=scope,
+    )  # fmt: skip
+    return {
+        "organisation": organisation,
+        "contacts": contacts,
+        "colleagues": people,
+        "request_type": request_type,
+        "rows": create_form.extra_rows(request.user, request_type, data, errors, people, scope=scope),
+        "config_picker": picker,
+    }
+
+
+@agent_required
+@require_GET
+def case_new_contacts(request: HttpRequest) -> HttpResponse:
+    """The chosen organisation's contacts (HTMX swaps them in), with its people for the watchlist, its
+    configuration items and the request type's fields (typed values kept) swapped out of band."""
+    organisation = form.organisation_by_id(request.user, request.GET.get("organisation"))
+    if organisation is None:
+        raise Http404("No such organisation.")
+    request_type = create_form.request_type_by_slug(request.GET.get("request_type", ""))
+    contacts = form.contacts_of(organisation)
+    context = _scoped(request, organisation, contacts, request_type, request.GET, {})
+    context.update(values=form.values_from(None), errors={})
+    response = render(request, "agent/filing_contacts_partial.html", context)
+    response["HX-Replace-Url"] = _page_url(organisation, request_type)
+    return response
+
+
+@agent_required
+@require_GET
+def case_new_fields(request: HttpRequest) -> HttpResponse:
+    """The chosen request type's own fields, for the chosen organisation's people and items."""
+    slug = request.GET.get("request_type", "")
+    request_type = create_form.request_type_by_slug(slug)
+    if slug and request_type is None:
+        raise Http404("No such request type.")
+    organisation = form.organisation_by_id(request.user, request.GET.get("organisation"))
+    wanted = organisation is not None and create_form.needs_people(request_type)
+    people = create_form.people_of(organisation) if organisation and wanted else []
+    scope = form.picker_scope(organisation)
+    rows = create_form.extra_rows(request.user, request_type, None, {}, people, scope=scope)
+    response = render(request, "web/cases/create_fields.html", {"request_type": request_type, "rows": rows})
+    response["HX-Replace-Url"] = _page_url(organisation, request_type)
+    return response
+
+
+@agent_required
+@require_GET
+def case_new_priority(request: HttpRequest) -> HttpResponse:
+    """The priority urgency x impact gives, with its severity definition."""
+    view = create_form.priority_view(request.GET.get("urgency", ""), request.GET.get("impact", ""))
+    return render(request, "web/cases/create_priority.html", {"priority": view})
+
+
+@agent_required
+@require_GET
+def case_new_config_items(request: HttpRequest) -> HttpResponse:
+    """The chosen organisation's configuration items matching ?q=, as radio buttons."""
+    organisation = form.organisation_by_id(request.user, request.GET.get("organisation"))
+    if organisation is None:
+        raise Http404("No such organisation.")
+    name = request.GET.get("field", "config_item")
+    if not create_form.FIELD_NAME.match(name):
+        name = "config_item"
+    query = request.GET.get("q", request.GET.get(f"{name}__q", ""))
+    selected = request.GET.get(name, "")
+    items, more = create_form.config_items_matching(
+        request.user, query, selected, organisation_id=organisation.pk
+    )
+    picker = create_form.Picker(name, "", False, query, selected, items, more)
+    return render(request, "web/cases/create_config_items.html", {"picker": picker})
+
+
+def _page_url(organisation: Organisation | None, request_type: RequestType | None) -> str:
+    """The page's address for these choices, so a reload keeps them."""
+    query: dict[str, str | int] = {"organisation": organisation.pk} if organisation else {}
+    if request_type is not None:
+        query["request_type"] = request_type.slug
+    url = reverse("agent:case_new")
+    return f"{url}?{urlencode(query)}" if query else url
