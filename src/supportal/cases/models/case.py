@@ -109,6 +109,7 @@ class Case(models.Model):
 
     class Meta:
         indexes = [
+            models.Index(fields=["config_item", "-created_at", "-id"], name="cases_item_created"),
             models.Index(fields=["-updated_at", "-id"], name="cases_updated"),
             models.Index(fields=["organisation", "-updated_at", "-id"], name="cases_org_updated"),
             models.Index(fields=["requester", "-updated_at", "-id"], name="cases_requester_updated"),
