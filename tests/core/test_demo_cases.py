@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from supportal.accounts.models import UserKind
 from supportal.audit.models import AuditRecord
@@ -29,6 +32,9 @@ from supportal.cmdb.models import ConfigItem
 from supportal.core.demo_cases import load_demo_cases
 from supportal.core.demo_catalogue import CATALOGUE
 from supportal.core.demo_data import load_demo_data
+from supportal.notifications.models import Notification
+
+AUTO_CLOSE_DAYS = 7
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +134,26 @@ def test_loading_the_cases_again_changes_nothing(demo):
     assert load_demo_data() is False
     assert row_counts() == before
     assert AuditRecord.objects.count() == audit_before
+
+
+def test_the_stories_are_spread_over_the_past_days_in_the_order_they_happened(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications come after the commit
+        load_demo_data()
+    now = timezone.now()
+    cases = list(Case.objects.order_by("id"))
+    created = [case.created_at for case in cases]
+    assert created == sorted(created)  # numbers still follow the time of creation
+    assert now - created[0] > timedelta(days=4) and now - created[-1] < timedelta(days=1)
+    assert all(now - case.updated_at < timedelta(days=AUTO_CLOSE_DAYS) for case in cases)
+    for case in cases:
+        times = list(case.events.order_by("id").values_list("at", flat=True))
+        assert times == sorted(times) and times[0] >= case.created_at - timedelta(minutes=40), case.subject
+        assert case.updated_at >= case.created_at, case.subject
+        for resolved in (case.resolved_at, case.closed_at):
+            assert resolved is None or case.created_at <= resolved <= now, case.subject
+    comments = Comment.objects.order_by("id").values_list("created_at", flat=True)
+    assert list(comments) == sorted(comments) and all(now - moment < timedelta(days=5) for moment in comments)
+    read = Notification.objects.filter(event__isnull=False).select_related("event")
+    assert read and all(notification.created_at == notification.event.at for notification in read)

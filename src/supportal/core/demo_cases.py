@@ -12,9 +12,11 @@ import struct
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from supportal.accounts.models import User
 from supportal.cases.lifecycle import Action
@@ -22,6 +24,7 @@ from supportal.cases.models import Case, CaseType, Channel, RequestType
 from supportal.cases.services import case_assign, case_create, case_transition, comment_add
 from supportal.cmdb.models import ConfigItem
 from supportal.core.demo_catalogue import load_catalogue, load_cmdb, load_routing
+from supportal.core.demo_timeline import spread_stories
 from supportal.core.demo_workspace import load_demo_workspace
 from supportal.core.files import CheckedFile, check_upload
 from supportal.orgs.models import Organisation, Team
@@ -175,13 +178,14 @@ def load_demo_cases() -> int:
     saved views; returns the stories added."""
     from supportal.core.demo_stories import STORIES  # it imports this module's kit
 
-    added = 0
+    started: list[datetime] = []  # when each story added now began
     with transaction.atomic():  # all or nothing, also when called on its own
         players = cast()
         for key, organisation, story in STORIES:
             if Case.objects.filter(organisation=players.organisations[organisation], reference=key).exists():
                 continue
+            started.append(timezone.now())
             story(players, key)
-            added += 1
+        spread_stories(started)  # over the past days, so that nothing says "just now"
         load_demo_workspace()  # macros and saved views (each skipped when there)
-    return added
+    return len(started)
