@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import sign_in_as
+from tests.browser import queue_numbers, sign_in_as, watch_console
 from tests.conftest import Story
 from tests.web.cases.test_list_browser import serious_axe_findings
 from tests.web.cases.test_list_cases import open_case
@@ -20,23 +20,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _watch_console(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def _rows(page: Any) -> list[str]:
-    return [row.get_attribute("data-case-number") for row in page.locator("[data-queue-list] tbody tr").all()]
-
-
 def test_dana_bulk_assigns_three_new_cases_to_herself(page: Any, live_server: Any, story: Story) -> None:
     made = [open_case(story.alice, f"Printer {n} jams") for n in range(4)]
-    problems = _watch_console(page)
+    problems = watch_console(page)
     sign_in_as(page, live_server, story.dana)
     page.goto(f"{live_server.url}/agent/")
-    assert set(_rows(page)) == {c.number for c in made}
+    assert set(queue_numbers(page)) == {c.number for c in made}
     assert serious_axe_findings(page) == []
 
     chosen = made[:3]
@@ -49,11 +38,11 @@ def test_dana_bulk_assigns_three_new_cases_to_herself(page: Any, live_server: An
     page.get_by_test_id("bulk-apply").click()
     page.wait_for_load_state()
     assert "3 cases assigned to Dana Agent." in page.get_by_role("alert").inner_text()
-    assert _rows(page) == [made[3].number]  # the rest of New and unassigned
+    assert queue_numbers(page) == [made[3].number]  # the rest of New and unassigned
 
     page.get_by_role("link", name=re.compile(r"^Mine")).click()
     page.wait_for_url(re.compile(r"/agent/queues/mine/$"))
-    assert set(_rows(page)) == {c.number for c in chosen}
+    assert set(queue_numbers(page)) == {c.number for c in chosen}
     assert (
         page.get_by_test_id("queue-sidebar")
         .get_by_role("link", name=re.compile(r"^Mine"))
@@ -65,5 +54,5 @@ def test_dana_bulk_assigns_three_new_cases_to_herself(page: Any, live_server: An
     page.get_by_label("Search").press("Enter")  # HTMX: the results only, the address follows
     page.wait_for_url(re.compile(r"q=printer(\+|%20)1"))
     page.wait_for_function("document.querySelectorAll('[data-queue-list] tbody tr').length === 1")
-    assert _rows(page) == [made[1].number]
+    assert queue_numbers(page) == [made[1].number]
     assert problems == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from supportal.cases.lifecycle import State
 from supportal.cases.models import Case, Comment
 from tests.agent.test_case_fixtures import bobs_case, macro
-from tests.browser import sign_in_as
+from tests.browser import screenshot, sign_in_as, watch_console
 from tests.cases import conftest as case_fixtures
 from tests.cases.conftest import CaseMaker
 from tests.conftest import Story
@@ -26,40 +25,10 @@ cases = case_fixtures.cases
 HEARTBEAT_WAIT_MS = 25_000  # the notice refreshes every 15 s
 
 
-def _watch(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("SUPPORTAL_ARTEFACTS")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-        # caret="initial": hiding the caret injects a <style> the page's CSP (rightly) reports.
-        page.screenshot(path=os.path.join(folder, name), full_page=True, caret="initial")
-
-
-@pytest.fixture
-def franks_page(page: Any) -> Iterator[Any]:
-    """A second browser (its own cookies) for Frank."""
-    context = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def test_dana_notes_previews_and_resolves_with_a_macro_while_frank_looks_on(
-    page: Any, franks_page: Any, live_server: Any, story: Story, cases: CaseMaker
+    page: Any, second_page: Any, live_server: Any, story: Story, cases: CaseMaker
 ) -> None:
+    franks_page = second_page  # Frank's own browser, beside Dana's
     macro(
         name="Solved: relay restarted",
         body="Hello {{ requester.first_name }},\n\n"
@@ -68,7 +37,7 @@ def test_dana_notes_previews_and_resolves_with_a_macro_while_frank_looks_on(
     )
     case = bobs_case(story, cases, State.OPEN, subject="Mail relay rejects our invoices")
     path = f"/agent/cases/{case.number}/"
-    problems = _watch(page)
+    problems = watch_console(page, ignore_failed_loads=True)
 
     sign_in_as(page, live_server, story.dana)
     page.goto(f"{live_server.url}{path}")
@@ -101,7 +70,7 @@ def test_dana_notes_previews_and_resolves_with_a_macro_while_frank_looks_on(
     page.get_by_test_id("presence-viewer").filter(has_text="Frank CSM is replying").wait_for(
         timeout=HEARTBEAT_WAIT_MS
     )
-    _shot(page, "agent-case-note-and-presence.png")
+    screenshot(page, "agent-case-note-and-presence.png")
 
     # Dana resolves with the macro, editing its text first.
     page.get_by_label("Macro").select_option(label="Solved: relay restarted")
@@ -121,7 +90,7 @@ def test_dana_notes_previews_and_resolves_with_a_macro_while_frank_looks_on(
     assert reply.get_by_test_id("public-reply-label").text_content() == "Public reply"
     assert "It was on a blocklist." in reply.inner_text()
     assert Case.objects.get(pk=case.pk).state == State.RESOLVED
-    _shot(page, "agent-case-resolved.png")
+    screenshot(page, "agent-case-resolved.png")
     page.set_viewport_size({"width": 360, "height": 800})  # on a phone it stacks, without sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert not problems, problems

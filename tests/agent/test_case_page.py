@@ -21,6 +21,7 @@ from tests.cases import conftest as case_fixtures
 from tests.cases.conftest import CaseMaker, move, reply
 from tests.cmdb.factories import add_item, make_types
 from tests.conftest import Story
+from tests.web.cases.test_detail_page import grow_history
 
 cases = case_fixtures.cases
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -176,20 +177,6 @@ def test_the_page_is_labelled_and_has_no_inline_script_or_style(story: Story, ca
     assert 'aria-live="polite"' in body
 
 
-def _grow(case: Any, story: Story, events: int) -> None:
-    """Replies with files, internal notes, priority changes and watchers until the history is this long."""
-    n = 0
-    while CaseEvent.objects.filter(case=case).count() < events:
-        n += 1
-        reply(case, story.bob, f"Update {n}", files=[check_upload(name=f"shot-{n}.png", stream=PNG)])
-        services.comment_add(actor=story.dana, case=case, body=f"Note {n}", channel="portal", public=False)
-        services.case_update(
-            actor=story.dana, case=case, channel="portal", reason=f"reason {n}",
-            urgency="high" if n % 2 else "low",
-        )  # fmt: skip
-        services.watcher_add(actor=story.dana, case=case, watcher=f"w{n}@acme.example", channel="portal")
-
-
 def test_the_page_runs_a_fixed_number_of_queries(
     story: Story, cases: CaseMaker, django_assert_num_queries: Any
 ) -> None:
@@ -200,12 +187,12 @@ def test_the_page_runs_a_fixed_number_of_queries(
     case = bobs_case(story, cases, State.OPEN, config_item=item)
     services.case_escalate(actor=story.dana, case=case, reason="Payroll", channel="portal")
     services.case_link(actor=story.dana, case=case, other=cases(story.bob), channel="portal")
-    _grow(case, story, 3)
+    grow_history(case, story, 3, editor=story.dana)
     client = client_for(story.dana)
     client.get(page_url(case))  # warm up the session
     with CaptureQueriesContext(connection) as small:
         assert client.get(page_url(case)).status_code == 200
-    _grow(case, story, 50)
+    grow_history(case, story, 50, editor=story.dana)
     for n in range(6):
         cases(story.bob, subject=f"More {n}", config_item=item)
     assert CaseEvent.objects.filter(case=case).count() >= 50

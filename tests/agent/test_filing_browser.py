@@ -12,33 +12,23 @@ from typing import Any
 import pytest
 
 from supportal.cases.models import Case, Channel
-from tests.browser import sign_in_as
+from tests.browser import sign_in_as, watch_console
 from tests.conftest import Story
-from tests.web.cases.test_create_fixtures import Catalogue, make_catalogue
+from tests.web.cases import test_create_fixtures as create_fixtures
+from tests.web.cases.test_create_fixtures import Catalogue
 from tests.web.journeys.conftest import AXE
 from tests.web.journeys.test_accessibility import FAILING, RUN_AXE, UNFOLD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def catalogue(story: Story) -> Catalogue:
-    return make_catalogue(story)
-
-
-def _watch_console(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
+catalogue = create_fixtures.catalogue  # a catalogue with a field of every kind
 
 
 def test_dana_files_a_phone_case_for_bob(
     page: Any, live_server: Any, story: Story, catalogue: Catalogue
 ) -> None:
-    problems = _watch_console(page)
+    problems = watch_console(page)
     page.context.add_init_script(path=str(AXE))  # not subject to the page's CSP
     sign_in_as(page, live_server, story.dana)
     page.goto(f"{live_server.url}/agent/")

@@ -14,15 +14,12 @@ from supportal.cases.models import FieldKind
 from supportal.orgs import services as org_services
 from tests.agent.test_filing_fixtures import CONTACTS_URL, FIELDS_URL, ITEMS_URL, PRIORITY_URL, URL
 from tests.conftest import Story
-from tests.web.cases.test_create_fixtures import Catalogue, client_for, colleague, make_catalogue
+from tests.web.cases import test_create_fixtures as create_fixtures
+from tests.web.cases.test_create_fixtures import Catalogue, client_for, colleague
 from tests.web.cases.test_create_fixtures import make_request_type as make_type
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue(story: Story) -> Catalogue:
-    return make_catalogue(story)
+catalogue = create_fixtures.catalogue  # a catalogue with a field of every kind
 
 
 def test_the_urls_come_before_the_case_page() -> None:

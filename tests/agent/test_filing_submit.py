@@ -19,16 +19,13 @@ from supportal.orgs import services as org_services
 from tests.agent.test_filing_fixtures import URL, filing_post
 from tests.cases.test_attachments import png
 from tests.conftest import Story
-from tests.web.cases.test_create_fixtures import Catalogue, client_for, make_catalogue
+from tests.web.cases import test_create_fixtures as create_fixtures
+from tests.web.cases.test_create_fixtures import Catalogue, client_for
 
 pytestmark = pytest.mark.django_db
+catalogue = create_fixtures.catalogue  # a catalogue with a field of every kind
 
 Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
-
-
-@pytest.fixture
-def catalogue(story: Story) -> Catalogue:
-    return make_catalogue(story)
 
 
 def test_dana_files_a_phone_case_for_bob_who_is_notified(

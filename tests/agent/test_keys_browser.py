@@ -15,6 +15,7 @@ from django.template import engines
 from django.urls import path
 
 from supportal.urls import urlpatterns as real_urlpatterns
+from tests.browser import active_row, watch_console
 from tests.web.journeys.conftest import AXE
 from tests.web.journeys.test_accessibility import FAILING, RUN_AXE
 
@@ -67,33 +68,20 @@ urlpatterns = [
 ]
 
 
-def _watch_console(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def _active_row(page: Any) -> Any:
-    return page.evaluate(
-        "() => { const r = document.querySelector('tr.table-active'); return r && r.dataset.caseNumber; }"
-    )
-
-
 def test_queue_keys_move_tick_and_open_and_remember_the_queue(page: Any, live_server: Any) -> None:
-    problems = _watch_console(page)
+    problems = watch_console(page)
     page.goto(f"{live_server.url}/agent/keys-queue/?priority=P1")
     stored = page.evaluate("() => JSON.parse(sessionStorage.getItem('supportal.agent.queue'))")
     assert stored == {"url": "/agent/keys-queue/?priority=P1", "numbers": NUMBERS}
 
     page.keyboard.press("j")
-    assert _active_row(page) == NUMBERS[0]
+    assert active_row(page) == NUMBERS[0]
     page.keyboard.press("j")
     page.keyboard.press("j")
     page.keyboard.press("j")  # stays on the last row
-    assert _active_row(page) == NUMBERS[2]
+    assert active_row(page) == NUMBERS[2]
     page.keyboard.press("k")
-    assert _active_row(page) == NUMBERS[1]
+    assert active_row(page) == NUMBERS[1]
     assert page.evaluate("() => document.activeElement.textContent") == NUMBERS[1]  # focus follows
 
     page.keyboard.press("x")
@@ -105,10 +93,10 @@ def test_queue_keys_move_tick_and_open_and_remember_the_queue(page: Any, live_se
     page.get_by_label("Search").fill("")
     page.get_by_label("Search").press_sequentially("jkx")
     assert page.get_by_label("Search").input_value() == "jkx"
-    assert _active_row(page) == NUMBERS[1]
+    assert active_row(page) == NUMBERS[1]
     page.keyboard.press("Escape")
     page.keyboard.press("j")
-    assert _active_row(page) == NUMBERS[2]
+    assert active_row(page) == NUMBERS[2]
 
     page.keyboard.press("o")
     page.wait_for_url(f"**/agent/cases/{NUMBERS[2]}/")
@@ -120,7 +108,7 @@ def test_queue_keys_move_tick_and_open_and_remember_the_queue(page: Any, live_se
 
 
 def test_case_keys_walk_the_stored_queue_and_press_the_pages_buttons(page: Any, live_server: Any) -> None:
-    problems = _watch_console(page)
+    problems = watch_console(page)
     page.goto(f"{live_server.url}/agent/cases/{NUMBERS[1]}/")
     page.keyboard.press("j")  # no queue opened yet: it says so and stays
     assert "Open a queue first" in page.get_by_test_id("shortcut-status").inner_text()
@@ -161,7 +149,7 @@ def test_case_keys_walk_the_stored_queue_and_press_the_pages_buttons(page: Any, 
 
 
 def test_the_help_opens_on_question_mark_and_from_the_menu(page: Any, live_server: Any) -> None:
-    problems = _watch_console(page)
+    problems = watch_console(page)
     page.context.add_init_script(path=str(AXE))  # not subject to the page's CSP
     page.goto(f"{live_server.url}/agent/keys-queue/")
     help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
@@ -171,7 +159,7 @@ def test_the_help_opens_on_question_mark_and_from_the_menu(page: Any, live_serve
     page.wait_for_function("() => document.activeElement.id === 'shortcuts-help'")  # faded in
     assert [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING] == []
     page.keyboard.press("j")  # ignored while the help is open
-    assert _active_row(page) is None
+    assert active_row(page) is None
     page.keyboard.press("Escape")
     help_dialog.wait_for(state="hidden")
     page.get_by_test_id("shortcuts-button").click()

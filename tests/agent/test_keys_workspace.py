@@ -12,25 +12,12 @@ import pytest
 from supportal.cases import services
 from supportal.cases.lifecycle import State
 from supportal.cases.models import Case
-from tests.browser import sign_in_as
+from tests.browser import active_row, sign_in_as, watch_console
 from tests.conftest import Story
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _watch_console(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def _active_row(page: Any) -> Any:
-    return page.evaluate(
-        "() => { const r = document.querySelector('tr.table-active'); return r && r.dataset.caseNumber; }"
-    )
 
 
 @pytest.fixture
@@ -51,7 +38,7 @@ def new_cases(story: Story) -> list[Case]:
 def test_dana_works_the_new_queue_from_the_keyboard(
     page: Any, live_server: Any, story: Story, new_cases: list[Case]
 ) -> None:
-    problems = _watch_console(page)
+    problems = watch_console(page)
     sign_in_as(page, live_server, story.dana)
     page.goto(f"{live_server.url}/agent/")
     rows = page.get_by_test_id("queue-row")
@@ -62,7 +49,7 @@ def test_dana_works_the_new_queue_from_the_keyboard(
     page.keyboard.press("j")
     page.keyboard.press("j")
     page.keyboard.press("k")
-    assert _active_row(page) == numbers[0]
+    assert active_row(page) == numbers[0]
     page.keyboard.press("x")
     assert page.get_by_label(f"Select case {numbers[0]}").is_checked()
     page.keyboard.press("x")

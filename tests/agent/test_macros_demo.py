@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 
 from supportal.accounts.models import User
 from supportal.agent.models import SavedView
@@ -12,20 +11,13 @@ from supportal.cases.lifecycle import Action, State
 from supportal.cases.models import Case, Comment, Macro
 from supportal.cases.services.macros import macro_apply, macros_available_to
 from supportal.core.demo_cases import load_demo_cases
-from supportal.core.demo_data import load_demo_data
 from supportal.orgs.models import Team
+from tests.core import test_demo_cases as demo_tests
+from tests.core.test_demo_cases import row_counts
 from tests.web.cases.test_create_fixtures import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo() -> None:
-    load_demo_data()
-
-
-def row_counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+demo = demo_tests.demo  # the demo data, loaded
 
 
 def test_the_demo_has_useful_macros_for_everyone_a_team_and_dana(demo: None) -> None:

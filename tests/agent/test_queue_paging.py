@@ -4,9 +4,7 @@ cases and saved views."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
-from html import unescape
 from typing import Any
 
 import pytest
@@ -20,31 +18,20 @@ from supportal.agent.models import SavedView
 from supportal.cases import services
 from supportal.cases.lifecycle import Action
 from supportal.cases.models import Case
+from tests import paging
 from tests.agent.test_queues import client_for, listed
 from tests.cases.conftest import move
 from tests.conftest import Story
+from tests.paging import next_url
 from tests.web.cases.test_list_cases import open_case
 
-NEXT = re.compile(r'href="([^"]+)" rel="next"')
 LEVELS = [("high", "high"), ("low", "low"), ("medium", "medium"), ("high", "medium")]  # P1, P4, P2, P2
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
-def next_url(response: Any) -> str | None:
-    found = NEXT.search(response.content.decode())
-    return unescape(found.group(1)) if found else None
-
-
 def walk(client: Client, url: str) -> list[list[str]]:
     """Every page of a queue, following "Next page"."""
-    pages: list[list[str]] = []
-    next_page: str | None = url
-    while next_page:
-        response = client.get(next_page)
-        pages.append(listed(response))
-        next_page = next_url(response)
-        assert len(pages) < 30
-    return pages
+    return paging.walk(client, url, listed)
 
 
 def flat(pages: list[list[str]]) -> list[str]:

@@ -12,12 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from supportal.agent.case_forms import AGENT_ACTIONS, AssignForm, CaseActionForm, EscalateForm
-from supportal.agent.case_page import Bound, back, invalid, load_case, refused
+from supportal.agent.case_page import Bound, back, invalid, refused
 from supportal.agent.guards import agent_required
 from supportal.cases import services
 from supportal.cases.lifecycle import Action
 from supportal.cases.models import Channel
 from supportal.core.errors import DomainError
+from supportal.web.cases.case_http import case_or_404
 from supportal.web.cases.detail_forms import ACTION_DONE
 
 
@@ -25,7 +26,7 @@ from supportal.web.cases.detail_forms import ACTION_DONE
 @require_POST
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     """`services.case_transition` with the agent's text for the customer, if any."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     try:
         move = Action(action)
     except ValueError:
@@ -54,7 +55,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
 @require_POST
 def case_escalate(request: HttpRequest, number: str) -> HttpResponse:
     """One level up the organisation's escalation matrix, with a reason."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = EscalateForm(request.POST, auto_id="escalate-%s")
     bound = Bound(name="escalate", form=form)
     if not form.is_valid():
@@ -73,7 +74,7 @@ def case_escalate(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_assign(request: HttpRequest, number: str) -> HttpResponse:
     """A team and/or an agent (`services.case_assign`); assigning a New case opens it."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = AssignForm(request.POST, auto_id="assign-%s")
     bound = Bound(name="assign", form=form)
     if not form.is_valid():

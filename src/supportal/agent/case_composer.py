@@ -18,13 +18,14 @@ from django.views.decorators.http import require_POST, require_safe
 from supportal.accounts.models import User
 from supportal.agent.case_forms import NOTE, ComposerForm
 from supportal.agent.case_macros import describe, filled_composer, macro_for
-from supportal.agent.case_page import Bound, back, invalid, load_case, render_case
+from supportal.agent.case_page import Bound, back, invalid, render_case
 from supportal.agent.guards import agent_required
 from supportal.cases import services
 from supportal.cases.models import Channel, Comment
 from supportal.core.errors import DomainError, InvalidInput
 from supportal.core.files import CheckedFile, check_upload
 from supportal.core.markdown import check_markdown, render_markdown
+from supportal.web.cases.case_http import case_or_404
 from supportal.web.cases.detail_forms import add_errors
 
 FILE_ALIASES = {"file": "attachments", "files": "attachments", "comment": "body"}
@@ -34,7 +35,7 @@ FILE_ALIASES = {"file": "attachments", "files": "attachments", "comment": "body"
 @require_POST
 def case_comment(request: HttpRequest, number: str) -> HttpResponse:
     """Send the composer; its "Preview" button (without JavaScript) shows the page with the preview."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     actor: User = request.user  # type: ignore[assignment]
     form = ComposerForm(request.POST, auto_id="composer-%s")
     if request.POST.get("intent") == "preview":
@@ -88,7 +89,7 @@ def case_comment(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_preview(request: HttpRequest, number: str) -> HttpResponse:
     """The composer's text as the timeline will show it (htmx partial)."""
-    load_case(request, number)
+    case_or_404(request, number)
     html, problems = _preview(str(request.POST.get("body", "")))
     return render(request, "agent/case_preview.html", {"preview": html, "preview_errors": problems})
 
@@ -98,7 +99,7 @@ def case_preview(request: HttpRequest, number: str) -> HttpResponse:
 def case_macro(request: HttpRequest, number: str, macro_id: int) -> HttpResponse:
     """The composer's fields filled with a macro for this case, and what else it will do (htmx partial).
     Opened directly, it leads to the case page with the macro in its composer."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     actor: User = request.user  # type: ignore[assignment]
     macro = macro_for(actor, macro_id)
     if macro is None:

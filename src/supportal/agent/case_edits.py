@@ -11,13 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from supportal.agent.case_forms import ClassificationForm, ConfigItemForm
-from supportal.agent.case_page import Bound, back, invalid, load_case, refused
+from supportal.agent.case_page import Bound, back, invalid, refused
 from supportal.agent.guards import agent_required
 from supportal.cases import services
 from supportal.cases.models import Case, Channel
 from supportal.cases.services.updates import UNSET
 from supportal.core.errors import DomainError
-from supportal.web.cases.detail_forms import PriorityForm, WatcherForm
+from supportal.web.cases.case_http import case_or_404
+from supportal.web.cases.detail_forms import PriorityForm, WatcherForm, priority_changes, priority_saved
+from supportal.web.cases.watchlist import WATCHER_ERRORS, add_watcher, remove_watcher
 
 NOTHING_TO_CHANGE = "Nothing to change: choose another value first."
 
@@ -25,7 +27,7 @@ NOTHING_TO_CHANGE = "Nothing to change: choose another value first."
 @agent_required
 @require_POST
 def case_classification(request: HttpRequest, number: str) -> HttpResponse:
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = ClassificationForm(request.POST, auto_id="classify-%s")
     bound = Bound(name="classification", form=form)
     if not form.is_valid():
@@ -46,7 +48,7 @@ def case_classification(request: HttpRequest, number: str) -> HttpResponse:
 @agent_required
 @require_POST
 def case_config_item(request: HttpRequest, number: str) -> HttpResponse:
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = ConfigItemForm(request.POST, case=case)
     bound = Bound(name="config_item", form=form)
     if not form.is_valid():
@@ -61,56 +63,42 @@ def case_config_item(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_priority(request: HttpRequest, number: str) -> HttpResponse:
     """Urgency and impact (the priority follows the matrix) or the priority itself, with a reason."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = PriorityForm(request.POST, auto_id="priority-%s")
     bound = Bound(name="priority", form=form)
     if not form.is_valid():
         return invalid(request, case, bound)
-    data = form.cleaned_data
-    # Only what the agent changed: an untouched urgency must not re-derive a priority set by hand.
-    changes = {
-        name: data[name]
-        for name in ("urgency", "impact", "priority")
-        if data[name] and data[name] != getattr(case, name)
-    }
     before = case.priority
-    response = _update(request, case, bound, changes, "", reason=data["reason"])
+    changes = priority_changes(case, form.cleaned_data)
+    response = _update(request, case, bound, changes, "", reason=form.cleaned_data["reason"])
     if response.status_code == 302:
-        if case.priority != before:
-            messages.success(request, f"The priority is now {case.get_priority_display()}.")
-        else:
-            messages.success(request, f"Urgency and impact saved; the priority stays {case.priority}.")
+        messages.success(request, priority_saved(case, before))
     return response
 
 
 @agent_required
 @require_POST
 def case_watcher_add(request: HttpRequest, number: str) -> HttpResponse:
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = WatcherForm(request.POST, auto_id="watcher-%s")
     bound = Bound(name="watcher", form=form)
     if not form.is_valid():
         return invalid(request, case, bound)
     try:
-        services.watcher_add(
-            actor=request.user, case=case, watcher=form.cleaned_data["watcher"], channel=Channel.PORTAL
-        )
+        add_watcher(request, case, form)
     except DomainError as error:
-        return refused(request, case, bound, error, {"watchers": "watcher"})
-    messages.success(request, f"{form.cleaned_data['watcher']} now watches this case.")
+        return refused(request, case, bound, error, WATCHER_ERRORS)
     return back(case, "watchers")
 
 
 @agent_required
 @require_POST
 def case_watcher_remove(request: HttpRequest, number: str) -> HttpResponse:
-    case = load_case(request, number)
-    email = str(request.POST.get("email", "")).strip()
+    case = case_or_404(request, number)
     try:
-        services.watcher_remove(actor=request.user, case=case, email=email, channel=Channel.PORTAL)
+        remove_watcher(request, case)
     except DomainError as error:
         return refused(request, case, Bound(name="watcher"), error)
-    messages.success(request, f"{email} no longer watches this case.")
     return back(case, "watchers")
 
 

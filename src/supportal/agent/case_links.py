@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
 from supportal.agent.case_forms import FollowUpForm, LinkForm, MergeForm
-from supportal.agent.case_page import Bound, back, invalid, load_case, refused
+from supportal.agent.case_page import Bound, back, invalid, refused
 from supportal.agent.guards import agent_required
 from supportal.cases import services
 from supportal.cases.access import case_for
@@ -19,6 +19,7 @@ from supportal.cases.models import Case, Channel
 from supportal.cases.services.links import follow_up_create
 from supportal.core.errors import Conflict, DomainError, NotFound
 from supportal.orgs.policies import Actor
+from supportal.web.cases.case_http import case_or_404
 
 
 def _other(actor: Actor, form: LinkForm | MergeForm) -> Case | None:
@@ -33,7 +34,7 @@ def _other(actor: Actor, form: LinkForm | MergeForm) -> Case | None:
 @agent_required
 @require_POST
 def case_link(request: HttpRequest, number: str) -> HttpResponse:
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = LinkForm(request.POST, auto_id="link-%s")
     bound = Bound(name="link", form=form)
     if not form.is_valid() or (other := _other(request.user, form)) is None:
@@ -50,7 +51,7 @@ def case_link(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_merge(request: HttpRequest, number: str) -> HttpResponse:
     """Close this case as merged into the other, which is where the agent is taken."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = MergeForm(request.POST, auto_id="merge-%s")
     bound = Bound(name="merge", form=form)
     if not form.is_valid() or (survivor := _other(request.user, form)) is None:
@@ -73,7 +74,7 @@ def case_merge(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def case_follow_up(request: HttpRequest, number: str) -> HttpResponse:
     """A new case linked to this Closed one, for its requester, with the agent's text as a public reply."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     form = FollowUpForm(request.POST, auto_id="followup-%s")
     bound = Bound(name="follow_up", form=form)
     if not form.is_valid():

@@ -13,9 +13,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
@@ -36,16 +35,16 @@ from supportal.agent.case_forms import (
 )
 from supportal.agent.case_macros import MacroChoice, describe, filled_composer, macro_for
 from supportal.agent.guards import agent_required
-from supportal.cases.access import case_for
 from supportal.cases.lifecycle import Action, Role, State, actions_available
 from supportal.cases.models import Case
 from supportal.cases.services.macros import macros_available_to
 from supportal.cases.services.priority import severity_definitions, state_labels
 from supportal.cmdb.models import ConfigItem
-from supportal.core.errors import DomainError, NotFound
+from supportal.core.errors import DomainError
 from supportal.core.files import human_size
 from supportal.core.markdown import render_markdown
 from supportal.orgs.models import Team
+from supportal.web.cases.case_http import case_or_404, redirect_to_case
 from supportal.web.cases.detail_forms import PriorityForm, WatcherForm, add_errors
 from supportal.web.cases.detail_page import activity_and_extra, colleagues_of, linked_cases
 
@@ -76,24 +75,15 @@ class MoveChoice:
     asks_text: bool
 
 
-def load_case(request: HttpRequest, number: str) -> Case:
-    """The case through `access.case_for` (agents see every case); 404 when there is none."""
-    try:
-        return case_for(request.user, number)
-    except NotFound:
-        raise Http404("No such case.") from None
-
-
 def back(case: Case, anchor: str = "") -> HttpResponseRedirect:
-    url = reverse("agent:case", args=[case.number])
-    return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)
+    return redirect_to_case("agent:case", case, anchor)
 
 
 @agent_required
 @require_safe
 def case_page(request: HttpRequest, number: str) -> HttpResponse:
     """The page; `?macro=<id>` fills the composer with a macro (the picker's path without JavaScript)."""
-    case = load_case(request, number)
+    case = case_or_404(request, number)
     actor: User = request.user  # type: ignore[assignment]
     macro = macro_for(actor, request.GET["macro"]) if request.GET.get("macro") else None
     if macro is None:
@@ -143,6 +133,7 @@ def page_context(request: HttpRequest, case: Case, bound: Bound) -> dict[str, An
         "merge_form": _form(bound, "merge") or MergeForm(auto_id="merge-%s"),
         "follow_up_form": _form(bound, "follow_up") or FollowUpForm(auto_id="followup-%s"),
         "watchers": list(case.watchers.select_related("user").order_by("email")),
+        "show_watcher_form": not closed,
         "watcher_form": _form(bound, "watcher") or WatcherForm(auto_id="watcher-%s"),
         "agents": agents,
         "viewers": viewers,

@@ -4,16 +4,15 @@ organisation itself (its virtual user), recording how they asked and why.
 
 The steps: choose the organisation (a GET form that reloads the page with ?organisation=<id>; with
 HTMX its contacts, people and configuration items swap in), the contact, the channel and the reason,
-then the portal's case fields (supportal.web.cases.create_form and its partials). A post opens the case
-and attaches the files in one transaction through `case_create` and `attachment_add`; every error comes
-back next to its field with everything typed kept; success goes to the case in the workspace.
+then the portal's case fields (supportal.web.cases.create_form, create_submit and their partials). A
+post opens the case and attaches the files in one transaction through `case_create` and `attachment_add`
+(`create_submit.open_case`); every error comes back next to its field with everything typed kept;
+success goes to the case in the workspace.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -22,14 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from supportal.agent import filing_form as form
 from supportal.agent.guards import agent_required
-from supportal.cases import services
-from supportal.cases.models import Case, Kind, Level, RequestType
-from supportal.cmdb.access import config_item_for
-from supportal.cmdb.models import ConfigItem
-from supportal.core.errors import DomainError, InvalidInput, NotFound
-from supportal.core.files import human_size
+from supportal.cases.models import Case, RequestType
+from supportal.core.errors import DomainError
 from supportal.orgs.models import Organisation
 from supportal.web.cases import create_form
+from supportal.web.cases import create_submit as submit
 
 COULD_NOT_FILE = "The case could not be filed: see the messages next to the fields."
 
@@ -47,54 +43,36 @@ def case_new(request: HttpRequest) -> HttpResponse:
 def _submit(request: HttpRequest) -> HttpResponse:
     data = request.POST
     organisation = form.organisation_by_id(request.user, data.get("organisation"))
-    slug = data.get("request_type", "")
-    request_type = create_form.request_type_by_slug(slug)
+    request_type = create_form.request_type_by_slug(data.get("request_type", ""))
     if "_refresh" in data:  # without JavaScript: show the chosen type's fields, search items
         return _page(request, organisation, request_type, data, {})
     problems: dict[str, list[str]] = {}
     if organisation is None:
         problems["organisation"] = ["Choose the organisation the customer belongs to."]
-    if request_type is None and (slug or RequestType.objects.filter(is_active=True, kind=Kind.CASE).exists()):
-        problems["request_type"] = ["Choose a request type from the list."]
     contacts = form.contacts_of(organisation) if organisation else None
+    fields = submit.case_fields_from(
+        request.user, data, request_type, contacts.people if contacts else [], problems,
+        unknown_item="No such configuration item.",
+    )  # fmt: skip
     filing = form.filing_from(data, contacts, problems)
-    watchers, watcher_problems = create_form.watchers_from(data, contacts.people if contacts else [])
-    if watcher_problems:
-        problems["watchers"] = watcher_problems
-    config_item = _config_item(request, data, problems)
     files = create_form.checked_files(request.FILES.getlist("files"), problems)
     try:
-        if organisation is None:
-            raise InvalidInput(COULD_NOT_FILE, fields=problems)
-        with transaction.atomic():
-            case = services.case_create(
-                actor=request.user,
-                organisation=organisation,
-                requester=filing.requester,
-                requester_name=filing.requester_name,
-                channel=filing.channel,
-                filed_reason=filing.filed_reason,
-                subject=data.get("subject", ""),
-                description=data.get("description", ""),
-                request_type=request_type,
-                urgency=data.get("urgency", ""),
-                impact=data.get("impact", ""),
-                reference=data.get("reference", ""),
-                visibility=data.get("visibility", ""),
-                config_item=config_item,
-                watchers=watchers,
-                extra=create_form.extra_from(data, request_type),
-            )
-            if problems:  # the service found nothing more: undo the case, show ours
-                raise InvalidInput(COULD_NOT_FILE, fields=problems)
-            for file in files:
-                services.attachment_add(actor=request.user, case=case, file=file, channel=filing.channel)
+        case = submit.open_case(
+            actor=request.user,
+            organisation=organisation,
+            channel=filing.channel,
+            files=files,
+            problems=problems,
+            refusal=COULD_NOT_FILE,
+            requester=filing.requester,
+            requester_name=filing.requester_name,
+            filed_reason=filing.filed_reason,
+            **fields,
+        )
     except DomainError as error:
-        for file in files:
-            file.content.close()
-        errors = create_form.merged_errors(problems, error)
-        status = 422 if isinstance(error, InvalidInput) else error.status
+        errors, status = submit.errors_and_status(problems, error)
         return _page(request, organisation, request_type, data, errors, detail=error.detail, status=status)
+    assert organisation is not None  # open_case refuses without one
     messages.success(request, _filed_message(case, organisation))
     return HttpResponseRedirect(case_url(case.number))
 
@@ -118,18 +96,6 @@ def _filed_message(case: Case, organisation: Organisation) -> str:
     return f"Case {case.number} filed for {who}, who was notified."
 
 
-def _config_item(request: HttpRequest, data: QueryDict, problems: dict[str, list[str]]) -> ConfigItem | None:
-    """The chosen item (the service checks it belongs to the organisation)."""
-    raw = data.get("config_item", "")
-    if not raw:
-        return None
-    try:
-        return config_item_for(request.user, raw)
-    except NotFound:
-        problems["config_item"] = ["No such configuration item."]
-        return None
-
-
 def _page(
     request: HttpRequest,
     organisation: Organisation | None,
@@ -141,22 +107,12 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     contacts = form.contacts_of(organisation) if organisation else None
-    values = form.values_from(data)
-    shown = form.SHOWN | {f"extra.{f.key}" for f in request_type.fields.all()} if request_type else form.SHOWN
+    values = submit.values_from(form.DEFAULTS, data)
     context = {
+        **submit.form_context(request_type, data, values, errors, detail=detail, shown=form.SHOWN),
         **_scoped(request, organisation, contacts, request_type, data, errors),
         "organisations": form.organisations(request.user),
         "channels": [(channel.value, channel.label) for channel in form.FILING_CHANNELS],
-        "groups": create_form.request_type_groups(request_type),
-        "values": values,
-        "errors": errors,
-        "detail": detail,  # a service's message that belongs to no field shows at the top
-        "other_errors": [m for name, msgs in errors.items() if name not in shown for m in msgs],
-        "watcher_ids": set(data.getlist("watchers")) if data is not None else set(),
-        "priority": create_form.priority_view(values["urgency"], values["impact"]),
-        "matrix": create_form.matrix_rows(),
-        "levels": Level.choices,
-        "max_size": human_size(settings.SUPPORTAL_MAX_ATTACHMENT_BYTES),
     }
     return render(request, "agent/filing_page.html", context, status=status)
 
@@ -198,7 +154,7 @@ def case_new_contacts(request: HttpRequest) -> HttpResponse:
     request_type = create_form.request_type_by_slug(request.GET.get("request_type", ""))
     contacts = form.contacts_of(organisation)
     context = _scoped(request, organisation, contacts, request_type, request.GET, {})
-    context.update(values=form.values_from(None), errors={})
+    context.update(values=submit.values_from(form.DEFAULTS, None), errors={})
     response = render(request, "agent/filing_contacts_partial.html", context)
     response["HX-Replace-Url"] = _page_url(organisation, request_type)
     return response

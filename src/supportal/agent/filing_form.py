@@ -2,7 +2,8 @@
 organisation's contacts, the channels a customer asks through) and what it reads back from a post.
 
 The case's own fields (request type and its extra fields, priority, configuration item, watchers, files)
-are the portal's, from supportal.web.cases.create_form; the rules stay in the services. Views in filing.py.
+are the portal's, from supportal.web.cases.create_form and create_submit; the rules stay in the
+services. Views in filing.py.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from supportal.accounts.models import User
-from supportal.cases.models import Channel, Level, Visibility
+from supportal.cases.models import Channel
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import Actor
 from supportal.orgs.selectors import organisations_visible_to
-from supportal.web.cases import create_form
+from supportal.web.cases import create_form, create_submit
 
 # How a customer asked: the channels an agent files through.
 FILING_CHANNELS = (Channel.PHONE, Channel.CHAT, Channel.WALK_IN, Channel.EMAIL)
@@ -30,13 +31,7 @@ DEFAULTS = {
     "requester_name": "",
     "channel": Channel.PHONE.value,
     "filed_reason": "",
-    "subject": "",
-    "description": "",
-    "urgency": Level.MEDIUM.value,
-    "impact": Level.LOW.value,
-    "reference": "",
-    "visibility": Visibility.PRIVATE.value,
-    "watcher_emails": "",
+    **create_submit.CASE_DEFAULTS,
 }
 # The fields the page shows next to their controls; a service message about any other goes to the top.
 SHOWN = {"organisation", "config_item", "file", "watchers", "request_type", *DEFAULTS}
@@ -93,13 +88,6 @@ def picker_scope(organisation: Organisation | None) -> create_form.PickerScope:
     """Configuration item pickers offer the chosen organisation's items (none before it is chosen)."""
     path = reverse("agent:case_new_config_items")
     return create_form.PickerScope(organisation.pk if organisation else 0, path)
-
-
-def values_from(data: QueryDict | None) -> dict[str, str]:
-    """What the form shows: the defaults, or what was typed."""
-    if data is None:
-        return dict(DEFAULTS)
-    return {name: data.get(name, "") for name in DEFAULTS}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,9 +18,8 @@ from django.views.decorators.http import require_POST
 from supportal.accounts.models import User
 from supportal.agent.guards import agent_required
 from supportal.agent.models import CaseViewer
-from supportal.cases.access import case_for
 from supportal.cases.models import Case
-from supportal.core.errors import NotFound
+from supportal.web.cases.case_http import case_or_404
 
 PRESENCE_WINDOW = timedelta(seconds=45)
 HEARTBEAT_SECONDS = 15
@@ -59,10 +58,7 @@ def signature(viewers: list[CaseViewer]) -> str:
 def case_presence(request: HttpRequest, number: str) -> HttpResponse:
     """The heartbeat: record this agent on the case, answer with the notice about the others (or 204
     when it has not changed since the page last showed it)."""
-    try:
-        case = case_for(request.user, number)
-    except NotFound:
-        raise Http404("No such case.") from None
+    case = case_or_404(request, number)
     user: User = request.user  # type: ignore[assignment]
     presence_touch(case, user, replying=request.POST.get("replying") == "1")
     viewers = other_viewers(case, user)

@@ -12,39 +12,23 @@ import pytest
 
 from supportal.cases.models import Attachment, Case
 from tests.accounts.test_browser_journeys import sign_in
+from tests.browser import screenshot, watch_console
 from tests.cases.test_attachments import png
 from tests.conftest import PASSWORD, Story
-from tests.web.cases.test_create_fixtures import Catalogue, make_catalogue
+from tests.web.cases import test_create_fixtures as create_fixtures
+from tests.web.cases.test_create_fixtures import Catalogue
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def catalogue(story: Story) -> Catalogue:
-    return make_catalogue(story)
-
-
-def _watch_console(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def _shot(page: Any, name: str) -> None:
-    """A full-page screenshot into $SUPPORTAL_ARTEFACTS, when set (CI keeps them)."""
-    folder = os.environ.get("SUPPORTAL_ARTEFACTS")
-    if folder:
-        page.screenshot(path=os.path.join(folder, name), full_page=True)
+catalogue = create_fixtures.catalogue  # a catalogue with a field of every kind
 
 
 def test_alice_opens_a_case_with_a_screenshot(
     page: Any, live_server: Any, story: Story, catalogue: Catalogue, settings: Any
 ) -> None:
     settings.SUPPORTAL_MAX_ATTACHMENT_BYTES = 4096
-    problems = _watch_console(page)
+    problems = watch_console(page)
     sign_in(page, live_server, "alice@acme.example", PASSWORD)
     page.goto(f"{live_server.url}/cases/new/")
 
@@ -69,7 +53,7 @@ def test_alice_opens_a_case_with_a_screenshot(
         [{"name": "dump.bin", "mimeType": "application/octet-stream", "buffer": b"x" * 5000}]
     )
     assert "it will be refused" in page.get_by_test_id("file-list").inner_text()
-    _shot(page, "create-case-filled.png")
+    screenshot(page, "create-case-filled.png")
     page.get_by_test_id("submit-case").click()
 
     # The server refuses the file: the form comes back in place, everything typed kept.
@@ -79,7 +63,7 @@ def test_alice_opens_a_case_with_a_screenshot(
     assert page.get_by_test_id("urgency-high").is_checked()
     assert picker.get_by_label(re.compile(r"^db01")).is_checked()
     assert not Case.objects.exists()
-    _shot(page, "create-case-errors.png")
+    screenshot(page, "create-case-errors.png")
 
     page.get_by_test_id("files").set_input_files(
         [{"name": "screen.png", "mimeType": "image/png", "buffer": png()}]
@@ -94,7 +78,7 @@ def test_alice_opens_a_case_with_a_screenshot(
 
 
 def test_the_form_fits_a_phone(page: Any, live_server: Any, story: Story, catalogue: Catalogue) -> None:
-    problems = _watch_console(page)
+    problems = watch_console(page)
     sign_in(page, live_server, "alice@acme.example", PASSWORD)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}/cases/new/?request_type=cloud-incident")
@@ -103,5 +87,5 @@ def test_the_form_fits_a_phone(page: Any, live_server: Any, story: Story, catalo
     page.get_by_test_id("request-type").focus()
     page.keyboard.press("Tab")  # the request type's first field comes next
     assert page.evaluate("document.activeElement.id") == "extra-service"
-    _shot(page, "create-case-360.png")
+    screenshot(page, "create-case-360.png")
     assert not problems, problems

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from supportal.accounts.models import User
@@ -84,6 +85,11 @@ def make_catalogue(story: Story) -> Catalogue:
     db01 = add_item(story, types, "db01", identifier="5f0c6a3e-db01")
     globex_web = add_item(story, types, "web01-globex", organisation=story.globex, identifier="web.globex")
     return Catalogue(incident, question, backup, types, web01, db01, globex_web)
+
+
+@pytest.fixture
+def catalogue(story: Story) -> Catalogue:
+    return make_catalogue(story)
 
 
 def client_for(user: User) -> Client:

@@ -17,6 +17,7 @@ from supportal.orgs import services as org_services
 from supportal.orgs.models import Organisation
 from tests.cmdb.factories import add_item
 from tests.conftest import Story, groups
+from tests.web.cases import test_create_fixtures as create_fixtures
 from tests.web.cases.test_create_fixtures import (
     FIELDS_URL,
     ITEMS_URL,
@@ -25,14 +26,10 @@ from tests.web.cases.test_create_fixtures import (
     Catalogue,
     client_for,
     colleague,
-    make_catalogue,
     make_request_type,
 )
 
-
-@pytest.fixture
-def catalogue(story: Story) -> Catalogue:
-    return make_catalogue(story)
+catalogue = create_fixtures.catalogue  # a catalogue with a field of every kind
 
 
 def test_urls_are_named() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
@@ -15,18 +14,15 @@ from supportal.cases.models import Attachment, Case, CaseEvent, Channel, EventKi
 from supportal.orgs.models import Team
 from tests.cases.test_attachments import png
 from tests.conftest import Story
+from tests.web.cases import test_create_fixtures as create_fixtures
 from tests.web.cases.test_create_fixtures import (
     URL,
     Catalogue,
     client_for,
-    make_catalogue,
     valid_post,
 )
 
-
-@pytest.fixture
-def catalogue(story: Story) -> Catalogue:
-    return make_catalogue(story)
+catalogue = create_fixtures.catalogue  # a catalogue with a field of every kind
 
 
 def _body(response: Any) -> str:

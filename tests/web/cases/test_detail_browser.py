@@ -13,6 +13,7 @@ import pytest
 from supportal.cases.lifecycle import Action, State
 from supportal.cases.models import Attachment, Case
 from tests.accounts.test_browser_journeys import sign_in
+from tests.browser import screenshot, watch_console
 from tests.cases import conftest as case_fixtures
 from tests.cases.conftest import CaseMaker, move, reply
 from tests.cases.test_attachments import png
@@ -24,13 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 cases = case_fixtures.cases
 
 
-def _shot(page: Any, name: str) -> None:
-    """A full-page screenshot into $SUPPORTAL_ARTEFACTS, when set (CI keeps them)."""
-    folder = os.environ.get("SUPPORTAL_ARTEFACTS")
-    if folder:
-        page.screenshot(path=os.path.join(folder, name), full_page=True)
-
-
 def _fits(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width} px wide at a 360 px viewport"
@@ -39,15 +33,8 @@ def _fits(page: Any) -> None:
 def test_bob_rejects_then_accepts_on_a_phone(
     page: Any, live_server: Any, story: Story, cases: CaseMaker, tmp_path: Path
 ) -> None:
-    problems: list[str] = []
     # Console errors but the page's own answers (a 422 is how a refused form comes back; no favicon).
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
+    problems = watch_console(page, ignore_failed_loads=True)
     case = cases(story.bob, subject="Our VPN drops every ten minutes", description="Since *Monday*.")
     move(case, story.dana, Action.TAKE)
     reply(case, story.dana, "We replaced the **tunnel** configuration; please try again.")
@@ -58,7 +45,7 @@ def test_bob_rejects_then_accepts_on_a_phone(
     page.goto(f"{live_server.url}/cases/{case.number}/")
     assert page.get_by_test_id("case-state").inner_text() == "Resolved"
     _fits(page)
-    _shot(page, "detail-resolved-360.png")
+    screenshot(page, "detail-resolved-360.png")
 
     # Reject without a reason: the message sits next to the field, and the state has not changed.
     page.get_by_test_id("action-reject-open").focus()
@@ -90,5 +77,5 @@ def test_bob_rejects_then_accepts_on_a_phone(
     assert Case.objects.get(pk=case.pk).state == State.CLOSED
     page.get_by_test_id("follow-ups").wait_for()
     _fits(page)
-    _shot(page, "detail-closed-360.png")
+    screenshot(page, "detail-closed-360.png")
     assert not problems, problems

@@ -220,8 +220,10 @@ def test_the_history_reads_as_sentences(story: Story, cases: CaseMaker) -> None:
     assert 'data-testid="case-state">Closed<' in merged
 
 
-def _grow(case: Case, story: Story, events: int) -> None:
-    """Comments with files, priority changes, watchers and an escalation until the history is this long."""
+def grow_history(case: Case, story: Story, events: int, *, editor: User | None = None) -> None:
+    """Bob's replies with files, Dana's internal notes, and priority changes and watchers by `editor`
+    (Bob unless told) until the history is this long."""
+    editor = editor or story.bob
     n = 0
     while CaseEvent.objects.filter(case=case).count() < events:
         n += 1
@@ -229,10 +231,10 @@ def _grow(case: Case, story: Story, events: int) -> None:
         reply(case, story.bob, f"Update {n}", files=[png])
         services.comment_add(actor=story.dana, case=case, body=f"Note {n}", channel="portal", public=False)
         services.case_update(
-            actor=story.bob, case=case, channel="portal", reason=f"reason {n}",
+            actor=editor, case=case, channel="portal", reason=f"reason {n}",
             urgency="high" if n % 2 else "low",
         )  # fmt: skip
-        services.watcher_add(actor=story.bob, case=case, watcher=f"w{n}@acme.example", channel="portal")
+        services.watcher_add(actor=editor, case=case, watcher=f"w{n}@acme.example", channel="portal")
 
 
 @pytest.mark.parametrize("who", ["bob"])  # agents: tests/agent/test_case_page.py (the workspace's page)
@@ -242,12 +244,12 @@ def test_the_page_runs_a_fixed_number_of_queries(
     case = cases(story.bob, reference="R-1")
     move(case, story.dana, Action.TAKE)
     services.case_escalate(actor=story.bob, case=case, reason="Payroll is down", channel="portal")
-    _grow(case, story, 3)
+    grow_history(case, story, 3)
     client = client_for(getattr(story, who))
     client.get(url(case))  # warm up the session
     with CaptureQueriesContext(connection) as small:
         assert client.get(url(case)).status_code == 200
-    _grow(case, story, 50)
+    grow_history(case, story, 50)
     assert CaseEvent.objects.filter(case=case).count() >= 50
     with django_assert_num_queries(len(small)):
         page = client.get(url(case))

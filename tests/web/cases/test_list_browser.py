@@ -14,6 +14,7 @@ import pytest
 from supportal.cases.models import Visibility
 from supportal.web.cases import lists
 from tests.accounts.test_browser_journeys import sign_in
+from tests.browser import screenshot, watch_console
 from tests.cases.conftest import move
 from tests.conftest import PASSWORD, Story
 from tests.web.cases.test_list_cases import open_case
@@ -23,25 +24,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parent.parent / "axe" / "axe.min.js"
-
-
-def _watch_console(page: Any) -> list[str]:
-    """Console errors of any kind (a missing favicon would be one)."""
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: problems.append(m.text) if m.type == "error" else None,
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
-def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("SUPPORTAL_ARTEFACTS")
-    if folder:
-        # caret="initial": hiding the caret leaves style="" on every input, which a history restore
-        # (HTMX putting back a page from its snapshot) would then report as a CSP violation.
-        page.screenshot(path=os.path.join(folder, name), full_page=True, caret="initial")
 
 
 def serious_axe_findings(page: Any) -> list[str]:
@@ -65,14 +47,14 @@ def test_alice_filters_the_organisation_tab(
     vpn = [open_case(story.bob, f"VPN drops {n}", visibility=Visibility.ORGANIZATION) for n in range(4)]
     printer = open_case(story.alice, "Printer jams")
     move(vpn[1], story.dana, "take")
-    problems = _watch_console(page)
+    problems = watch_console(page)
     sign_in(page, live_server, "alice@acme.example", PASSWORD)
 
     page.get_by_role("button", name="Cases", exact=True).click()
     page.get_by_role("link", name="Organisation cases").click()
     page.wait_for_url(re.compile(r"/cases/\?scope=organization$"))
     assert len(rows(page)) == 3
-    _shot(page, "list-organisation-cases.png")
+    screenshot(page, "list-organisation-cases.png")
 
     page.get_by_test_id("next-page").click()  # HTMX: the results only, the address follows
     page.wait_for_url(re.compile(r"cursor="))
@@ -100,14 +82,14 @@ def test_alice_filters_the_organisation_tab(
 def test_pages_fit_a_phone(page: Any, live_server: Any, story: Story) -> None:
     for n in range(3):
         open_case(story.alice, f"A rather long subject line number {n} about the VPN that keeps dropping")
-    problems = _watch_console(page)
+    problems = watch_console(page)
     sign_in(page, live_server, "alice@acme.example", PASSWORD)
     page.set_viewport_size({"width": 360, "height": 740})
     for path, shot in (("/cases/", "list-my-cases-360.png"), ("/", "home-360.png")):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360, path
         assert serious_axe_findings(page) == [], path
-        _shot(page, shot)
+        screenshot(page, shot)
     page.get_by_role("button", name="Menu").click()
     page.get_by_test_id("nav-create-case").wait_for()
     assert problems == []

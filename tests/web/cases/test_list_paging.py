@@ -3,10 +3,6 @@ number of queries whatever the number of cases."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -16,29 +12,18 @@ from supportal.cases import services
 from supportal.cases.lifecycle import Action
 from supportal.cases.models import Case, Visibility
 from supportal.web.cases import lists
+from tests import paging
 from tests.cases.conftest import move
 from tests.conftest import Story
+from tests.paging import next_url
 from tests.web.cases.test_list_cases import client_for, listed, open_case, order_type
 
-NEXT = re.compile(r'<a class="btn btn-outline-primary btn-sm" href="([^"]+)" rel="next"')
 LEVELS = [("high", "high"), ("low", "low"), ("medium", "medium"), ("high", "medium")]  # P1, P4, P2, P2
-
-
-def next_url(response: Any) -> str | None:
-    found = NEXT.search(response.content.decode())
-    return unescape(found.group(1)) if found else None
 
 
 def walk(client: Client, url: str) -> list[list[str]]:
     """Every page of a list, following "Next page"."""
-    pages: list[list[str]] = []
-    next_page: str | None = url
-    while next_page:
-        response = client.get(next_page)
-        pages.append(listed(response))
-        next_page = next_url(response)
-        assert len(pages) < 20
-    return pages
+    return paging.walk(client, url, listed)
 
 
 @pytest.fixture

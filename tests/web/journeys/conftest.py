@@ -15,7 +15,7 @@ import pytest
 from supportal.accounts.models import User
 from supportal.cases.models import Case, Category, RequestType
 from supportal.cmdb.models import ConfigItem
-from tests.browser import sign_in_as
+from tests.browser import sign_in_as, watch_console
 from tests.cases import conftest as case_fixtures
 from tests.cmdb.factories import add_item, make_types
 from tests.conftest import Story
@@ -60,18 +60,8 @@ class Journey:
         self.page = page
         self.url = live_server.url
         self._live_server = live_server
-        self.problems: list[str] = []
-        # A refused form comes back as 422 and a forbidden URL as 404: Chromium logs those as
-        # "Failed to load resource"; they are the pages' answers, not errors.
-        page.on(
-            "console",
-            lambda m: (
-                self.problems.append(m.text)
-                if m.type == "error" and "Failed to load resource" not in m.text
-                else None
-            ),
-        )
-        page.on("pageerror", lambda e: self.problems.append(str(e)))
+        # A refused form (422) and a forbidden URL (404) are the pages' answers, not errors.
+        self.problems = watch_console(page, ignore_failed_loads=True)
 
     def as_(self, user: User, *, phone: bool = False) -> Journey:
         """Sign in as `user` (ending the earlier person's session), at desktop or phone width."""

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from supportal.cases.lifecycle import State
 from supportal.cases.models import Case, CaseEvent, Channel, CloseReason, EventKind, Macro
-from tests.browser import sign_in_as
+from tests.browser import queue_numbers, sign_in_as, watch_console
 from tests.conftest import Story
 from tests.web.cases.test_list_cases import open_case
 
@@ -26,33 +25,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def bobs_page(page: Any) -> Iterator[Any]:
-    """Bob's own browser (his own cookies), beside Dana's."""
-    context = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
-def _watch(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return problems
-
-
 def _state(case: Case) -> str:
     return Case.objects.get(pk=case.pk).state
 
 
-def _queue_numbers(page: Any) -> list[str]:
-    return [row.get_attribute("data-case-number") for row in page.locator("[data-queue-list] tbody tr").all()]
-
-
-def test_an_agents_day(page: Any, bobs_page: Any, live_server: Any, story: Story) -> None:
+def test_an_agents_day(page: Any, second_page: Any, live_server: Any, story: Story) -> None:
+    bobs_page = second_page  # Bob's own browser (his own cookies), beside Dana's
     Macro.objects.create(
         name="Solved: please confirm",
         body="Hello {{ requester.first_name }}, the VPN profile is renewed. Please accept the solution.",
@@ -61,14 +39,14 @@ def test_an_agents_day(page: Any, bobs_page: Any, live_server: Any, story: Story
     vpn = open_case(story.bob, "VPN drops every ten minutes")
     others = [open_case(story.alice, f"Printer {floor} jams") for floor in (1, 2, 3)]
     duplicate = open_case(story.bob, "VPN keeps dropping (again)")
-    problems = _watch(page)
+    problems = watch_console(page)
     sign_in_as(page, live_server, story.dana)
     sign_in_as(bobs_page, live_server, story.bob)
 
     # 1. Pick up a new case: New and unassigned, open it, assign it to herself.
     page.goto(f"{live_server.url}/")
     page.wait_for_url(re.compile(r"/agent/$"))
-    assert set(_queue_numbers(page)) == {vpn.number, duplicate.number, *(c.number for c in others)}
+    assert set(queue_numbers(page)) == {vpn.number, duplicate.number, *(c.number for c in others)}
     page.locator(f'tr[data-case-number="{vpn.number}"] a[data-case-link]').click()
     page.wait_for_url(f"**/agent/cases/{vpn.number}/")
     page.get_by_test_id("action-take").click()
@@ -113,7 +91,7 @@ def test_an_agents_day(page: Any, bobs_page: Any, live_server: Any, story: Story
     page.get_by_test_id("bulk-apply").click()
     page.wait_for_load_state()
     assert "3 cases assigned to Dana Agent." in page.get_by_role("alert").inner_text()
-    assert _queue_numbers(page) == [duplicate.number]
+    assert queue_numbers(page) == [duplicate.number]
     assert all(Case.objects.get(pk=c.pk).assignee == story.dana for c in others)
     assigned = CaseEvent.objects.filter(kind=EventKind.ASSIGNED, actor=story.dana)
     assert all(assigned.filter(case=c).count() == 1 for c in others)  # one event on each case

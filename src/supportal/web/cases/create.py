@@ -14,24 +14,24 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from supportal.accounts.models import User
-from supportal.cases import policies, services
-from supportal.cases.models import Channel, Kind, Level, RequestType, Visibility
-from supportal.cmdb.access import config_item_for
-from supportal.cmdb.models import ConfigItem
-from supportal.core.errors import DomainError, InvalidInput, NotFound
-from supportal.core.files import human_size
+from supportal.cases import policies
+from supportal.cases.models import Channel, RequestType
+from supportal.core.errors import DomainError
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import is_agent, organisation_id_of
 from supportal.web.cases import create_form as form
+from supportal.web.cases import create_submit as submit
 
 COULD_NOT_OPEN = "The case could not be opened: see the messages next to the fields."
+VALUES = {**submit.CASE_DEFAULTS, "requester_name": ""}
+# The fields the page shows next to their controls; a service message about any other goes to the top.
+SHOWN = {"request_type", "requester", "watchers", "config_item", "file", *VALUES}
 
 
 class _Refused(Exception):
@@ -88,61 +88,31 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 def _submit(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     data = request.POST
-    slug = data.get("request_type", "")
-    request_type = form.request_type_by_slug(slug)
+    request_type = form.request_type_by_slug(data.get("request_type", ""))
     if "_refresh" in data:  # without JavaScript: show the chosen type's fields, search items
         return _page(request, organisation, request_type, data, {})
     problems: dict[str, list[str]] = {}
-    if request_type is None and (slug or RequestType.objects.filter(is_active=True, kind=Kind.CASE).exists()):
-        problems["request_type"] = ["Choose a request type from the list."]
-    people = form.people_of(organisation)
-    watchers, watcher_problems = form.watchers_from(data, people)
-    if watcher_problems:
-        problems["watchers"] = watcher_problems
-    config_item = _config_item(request, data, problems)
+    fields = submit.case_fields_from(
+        request.user, data, request_type, form.people_of(organisation), problems,
+        unknown_item="No such configuration item in your organisation.",
+    )  # fmt: skip
     files = form.checked_files(request.FILES.getlist("files"), problems)
     try:
-        with transaction.atomic():
-            case = services.case_create(
-                actor=request.user,
-                organisation=organisation,
-                channel=Channel.PORTAL,
-                subject=data.get("subject", ""),
-                description=data.get("description", ""),
-                request_type=request_type,
-                urgency=data.get("urgency", ""),
-                impact=data.get("impact", ""),
-                reference=data.get("reference", ""),
-                visibility=data.get("visibility", ""),
-                config_item=config_item,
-                watchers=watchers,
-                extra=form.extra_from(data, request_type),
-                requester_name=data.get("requester_name", ""),
-            )
-            if problems:  # the service found nothing more: undo the case, show ours
-                raise InvalidInput(COULD_NOT_OPEN, fields=problems)
-            for file in files:
-                services.attachment_add(actor=request.user, case=case, file=file, channel=Channel.PORTAL)
+        case = submit.open_case(
+            actor=request.user,
+            organisation=organisation,
+            channel=Channel.PORTAL,
+            files=files,
+            problems=problems,
+            refusal=COULD_NOT_OPEN,
+            requester_name=data.get("requester_name", ""),
+            **fields,
+        )
     except DomainError as error:
-        for file in files:
-            file.content.close()
-        errors = form.merged_errors(problems, error)
-        status = 422 if isinstance(error, InvalidInput) else error.status
+        errors, status = submit.errors_and_status(problems, error)
         return _page(request, organisation, request_type, data, errors, detail=error.detail, status=status)
     url = reverse("web:case_detail", kwargs={"number": case.number})
     return HttpResponseRedirect(f"{url}?created=1")
-
-
-def _config_item(request: HttpRequest, data: QueryDict, problems: dict[str, list[str]]) -> ConfigItem | None:
-    """The affected item chosen, if the actor may see it (their own organisation's)."""
-    raw = data.get("config_item", "")
-    if not raw:
-        return None
-    try:
-        return config_item_for(request.user, raw)
-    except NotFound:
-        problems["config_item"] = ["No such configuration item in your organisation."]
-        return None
 
 
 def _page(
@@ -157,43 +127,16 @@ def _page(
 ) -> HttpResponse:
     actor = request.user
     people = form.people_of(organisation)
-    values = {
-        "subject": "",
-        "description": "",
-        "urgency": Level.MEDIUM.value,
-        "impact": Level.LOW.value,
-        "reference": "",
-        "visibility": Visibility.PRIVATE.value,
-        "requester_name": "",
-        "watcher_emails": "",
-    }
-    watcher_ids: set[str] = set()
-    if data is not None:
-        values.update({name: data.get(name, "") for name in values})
-        watcher_ids = set(data.getlist("watchers"))
-    known = {"request_type", "subject", "description", "urgency", "impact", "reference", "visibility"}
-    known |= {"requester_name", "watchers", "config_item", "file", "requester"}
-    shown = known | {f"extra.{f.key}" for f in request_type.fields.all()} if request_type else known
+    values = submit.values_from(VALUES, data)
     context = {
+        **submit.form_context(request_type, data, values, errors, detail=detail, shown=SHOWN),
         "organisation": organisation,
-        "groups": form.request_type_groups(request_type),
-        "request_type": request_type,
         "rows": form.extra_rows(actor, request_type, data, errors, people),
-        "values": values,
-        "errors": errors,
-        # a service's message that belongs to no field on the page shows at the top
-        "detail": detail,
-        "other_errors": [m for name, msgs in errors.items() if name not in shown for m in msgs],
         "colleagues": [p for p in people if p.pk != actor.pk],
-        "watcher_ids": watcher_ids,
         "config_picker": form.picker(
             actor, "config_item", "Affected configuration item", data, errors=errors.get("config_item")
         ),
-        "priority": form.priority_view(values["urgency"], values["impact"]),
-        "matrix": form.matrix_rows(),
-        "levels": Level.choices,
         "max_bytes": settings.SUPPORTAL_MAX_ATTACHMENT_BYTES,
-        "max_size": human_size(settings.SUPPORTAL_MAX_ATTACHMENT_BYTES),
     }
     return render(request, "web/cases/create_page.html", context, status=status)
 

@@ -3,10 +3,12 @@ the services decide, and their errors land next to the fields here (`add_errors`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from supportal.cases.lifecycle import Action
-from supportal.cases.models import Level, Priority
+from supportal.cases.models import Case, Level, Priority
 from supportal.core.errors import DomainError
 
 REASON_MAX = 2000
@@ -72,6 +74,23 @@ class PriorityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the priority should change."},
     )
+
+
+def priority_changes(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    """What the priority form changes: only the urgency, impact or priority the person changed (an
+    untouched urgency must not re-derive a priority set by hand; an empty priority follows the matrix)."""
+    return {
+        name: data[name]
+        for name in ("urgency", "impact", "priority")
+        if data[name] and data[name] != getattr(case, name)
+    }
+
+
+def priority_saved(case: Case, before: str) -> str:
+    """What the page says once the priority form is saved (`before`: the priority it had)."""
+    if case.priority != before:
+        return f"The priority is now {case.get_priority_display()}."
+    return f"Urgency and impact saved; the priority stays {case.get_priority_display()}."
 
 
 class WatcherForm(forms.Form):
