@@ -50,8 +50,8 @@ def test_dana_bulk_assigns_three_new_cases_to_herself(page: Any, live_server: An
         .endswith("3")
     )
 
-    page.get_by_label("Search").fill("printer 1")
-    page.get_by_label("Search").press("Enter")  # HTMX: the results only, the address follows
+    page.get_by_label("Search", exact=True).fill("printer 1")
+    page.get_by_label("Search", exact=True).press("Enter")  # HTMX: the results only, the address follows
     page.wait_for_url(re.compile(r"q=printer(\+|%20)1"))
     page.wait_for_function("document.querySelectorAll('[data-queue-list] tbody tr').length === 1")
     assert queue_numbers(page) == [made[1].number]

@@ -35,15 +35,20 @@ def test_dana_files_a_phone_case_for_bob(
     page.get_by_test_id("file-case").click()
     page.wait_for_url("**/agent/cases/new/")
 
-    # Globex first, then Acme: the contacts, watchers and items follow the organisation
-    page.get_by_test_id("organisation").select_option(label="Globex")
+    # Globex first, then Acme (searched in the organisation picker, in any case): the contacts, watchers
+    # and items follow the organisation
+    organisation = page.get_by_test_id("organisation")
+    organisation.get_by_test_id("organisation-search").fill("glob")
+    organisation.get_by_label("Acme Corp").wait_for(state="detached")
+    organisation.get_by_label("Globex", exact=True).check()
     page.get_by_test_id("requester").get_by_text("Charlie Globex (charlie@globex.example)").wait_for(
         state="attached"
     )
     page.get_by_test_id("request-type").select_option("cloud-incident")
     page.get_by_test_id("extra-service").wait_for()
     page.get_by_label("Summary line").fill("Typed for Globex, kept for Acme")
-    page.get_by_test_id("organisation").select_option(label="Acme Corp")
+    organisation.get_by_test_id("organisation-search").fill("ACME")
+    organisation.get_by_label("Acme Corp").check()  # shown once the search answers, Globex still checked
     page.get_by_test_id("requester").get_by_text("Bob Acme (bob@acme.example)").wait_for(state="attached")
     page.wait_for_url(
         re.compile(rf"/agent/cases/new/\?organisation={story.acme.pk}&request_type=cloud-incident$")

@@ -11,6 +11,7 @@ import time_machine
 from supportal.cases import services
 from supportal.cases.lifecycle import Action
 from supportal.cases.models import Case, CaseType
+from tests.agent.test_organisation_picker import offered
 from tests.agent.test_queues import Queues, client_for, listed, make_queues, numbers
 from tests.cases.conftest import move
 from tests.cmdb.factories import add_item, make_types
@@ -113,14 +114,18 @@ def test_htmx_gets_the_results_only(story: Story, queues: Queues) -> None:
 def test_option_lists_are_bounded_but_keep_the_chosen_one(
     story: Story, queues: Queues, option: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from supportal.agent import queue_options
+    from supportal.agent import organisation_picker, queue_options
 
     monkeypatch.setattr(queue_options, "MAX_OPTIONS", 1)
+    monkeypatch.setattr(organisation_picker, "MAX_MATCHES", 1)  # the organisation picker's bound
     chosen = story.globex.pk if option == "organisation" else queues.gus.pk
     response = client_for(story.dana).get(f"{ALL}?{option}={chosen}")
     html = response.content.decode()
     assert f'id="id_{option}_error"' not in html
-    assert f'<option value="{chosen}" selected>' in html
+    if option == "organisation":  # only Acme Corp would be offered by name, but the chosen one is kept
+        assert offered(response) == [("Any organisation", False), ("Globex", True), ("Acme Corp", False)]
+    else:
+        assert f'<option value="{chosen}" selected>' in html
     expected = numbers(queues.routed) if option == "organisation" else numbers(queues.routed, queues.held)
     assert set(listed(response)) == expected
 

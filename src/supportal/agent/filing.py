@@ -1,13 +1,14 @@
-"""Filing a case for a customer (/agent/cases/new/): an agent who took a phone call, a chat, a walk-in
-or an email opens the case on the customer's behalf, for a contact of the organisation or the
-organisation itself (its virtual user), recording how they asked and why.
+"""Filing a case for a customer (/agent/cases/new/): an agent who took a phone call, a chat, a walk-in or an
+email opens the case on the customer's behalf, for a contact of the organisation or the organisation
+itself (its virtual user), recording how they asked and why.
 
-The steps: choose the organisation (a GET form that reloads the page with ?organisation=<id>; with
-HTMX its contacts, people and configuration items swap in), the contact, the channel and the reason,
-then the portal's case fields (supportal.web.cases.create_form, create_submit and their partials). A
-post opens the case and attaches the files in one transaction through `case_create` and `attachment_add`
-(`create_submit.open_case`); every error comes back next to its field with everything typed kept;
-success goes to the case in the workspace.
+The steps: choose the organisation (the organisation picker, in a GET form that reloads the page with
+?organisation=<id> or searches with ?organisation_q=; with HTMX the search asks agent:organisation_search
+and the chosen organisation's contacts, people and configuration items swap in), the contact, the channel
+and the reason, then the portal's case fields (supportal.web.cases.create_form, create_submit and their
+partials). A post opens the case and attaches the files in one transaction through `case_create` and
+`attachment_add` (`create_submit.open_case`); every error comes back next to its field with everything
+typed kept; success goes to the case in the workspace.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from supportal.agent import filing_form as form
 from supportal.agent.guards import agent_required
+from supportal.agent.organisation_picker import Purpose, picker_for
 from supportal.cases.models import Case, RequestType
 from supportal.core.errors import DomainError
 from supportal.orgs.models import Organisation
@@ -111,7 +113,13 @@ def _page(
     context = {
         **submit.form_context(request_type, data, values, errors, detail=detail, shown=form.SHOWN),
         **_scoped(request, organisation, contacts, request_type, data, errors),
-        "organisations": form.organisations(request.user),
+        "organisation_picker": picker_for(
+            request.user,
+            Purpose.FILING,
+            request.GET.get("organisation_q", ""),
+            str(organisation.pk) if organisation else "",
+            errors=errors.get("organisation"),
+        ),
         "channels": [(channel.value, channel.label) for channel in form.FILING_CHANNELS],
     }
     return render(request, "agent/filing_page.html", context, status=status)

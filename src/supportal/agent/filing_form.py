@@ -1,5 +1,6 @@
-"""The form an agent fills to file a case for a customer: what it offers (organisations, the chosen
-organisation's contacts, the channels a customer asks through) and what it reads back from a post.
+"""The form an agent fills to file a case for a customer: what it offers (the chosen organisation's
+contacts, the channels a customer asks through; organisations are offered by organisation_picker.py) and
+what it reads back from a post.
 
 The case's own fields (request type and its extra fields, priority, configuration item, watchers, files)
 are the portal's, from supportal.web.cases.create_form and create_submit; the rules stay in the
@@ -35,13 +36,6 @@ DEFAULTS = {
 }
 # The fields the page shows next to their controls; a service message about any other goes to the top.
 SHOWN = {"organisation", "config_item", "file", "watchers", "request_type", *DEFAULTS}
-
-
-def organisations(actor: Actor) -> list[Organisation]:
-    """The active organisations an agent may file for, by name. One query."""
-    return list(
-        organisations_visible_to(actor).filter(is_active=True).order_by("name", "id").only("id", "name")
-    )
 
 
 def organisation_by_id(actor: Actor, raw: str | None) -> Organisation | None:

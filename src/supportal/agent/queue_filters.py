@@ -3,9 +3,9 @@
 The portal's case-list form (web/cases/lists_filters.py) is the base: its full text `q`, `status`
 (repeatable; shown as "State"), case `type`, `priority`, `config_item` and `created_from`/`created_to`
 (dates in the person's time zone) work the same here, through the same `narrowed`. The workspace adds
-`organisation`, `request_type`, `team`, `assignee` (an agent's id or `none` for unassigned), `channel`
-and `kind` (cases, orders or both), and its own sorts. Invalid values are reported next to their field
-and left out; the valid ones apply.
+`organisation` (an id, chosen with the organisation picker), `request_type`, `team`, `assignee` (an
+agent's id or `none` for unassigned), `channel` and `kind` (cases, orders or both), and its own sorts.
+Invalid values are reported next to their field and left out; the valid ones apply.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def _id_choice(label: str) -> forms.TypedChoiceField:
 
 
 class QueueFilterForm(CaseFilterForm):
-    organisation = _id_choice("Organisation")
+    # By id: organisations are too many to list; the page offers them with the organisation picker.
+    organisation = forms.IntegerField(label="Organisation", required=False, min_value=1, max_value=MAX_ID)
     request_type = _id_choice("Request type")
     team = _id_choice("Team")
     assignee = forms.ChoiceField(label="Assignee", required=False)
@@ -77,7 +78,6 @@ class QueueFilterForm(CaseFilterForm):
         self.fields["status"].label = "State"
         self.fields["sort"].choices = [(key, label) for key, (label, _) in SORTS.items()]  # type: ignore[attr-defined]
         for name, rows, anything in (
-            ("organisation", options.organisations, "Any organisation"),
             ("request_type", options.request_types, "Any request type"),
             ("team", options.teams, "Any team"),
         ):

@@ -1,8 +1,9 @@
-"""What the queue filters and bulk actions offer to choose from, loaded once per page (six queries).
+"""What the queue filters and bulk actions offer to choose from, loaded once per page (five queries).
 
-Every list is bounded (MAX_OPTIONS, by name), whatever the number of organisations or agents, but always
-holds the values a page names: those of its own filters and of the saved views it counts, so a saved
-view of the 600th organisation still applies.
+Every list is bounded (MAX_OPTIONS, by name), whatever the number of request types, teams or agents, but
+always holds the values a page names: those of its own filters and of the saved views it counts, so a
+saved view of the 600th agent still applies. Organisations are not listed: there are thousands, and the
+filter names one by id, chosen with the organisation picker (organisation_picker.py).
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from django.http import QueryDict
 from supportal.accounts.models import User, UserKind
 from supportal.cases.models import CaseType, RequestType
 from supportal.cases.services.priority import state_labels
-from supportal.orgs.models import Organisation, Team
+from supportal.orgs.models import Team
 from supportal.web.cases.lists_filters import MAX_OPTIONS
 
 # The filters whose values are ids of rows listed as options.
-NAMED_IDS = ("organisation", "request_type", "team", "assignee")
+NAMED_IDS = ("request_type", "team", "assignee")
 
 M = TypeVar("M", bound=Model)
 REQUEST_TYPE_ORDER = ("category__position", "category__name", "position", "name")
@@ -32,7 +33,6 @@ class FilterOptions:
     states: list[tuple[str, str]]  # (state, its display name)
     case_types: list[tuple[int, str, str]]  # (id, code, name)
     request_types: list[tuple[int, str]]
-    organisations: list[tuple[int, str]]
     teams: list[tuple[int, str]]
     agents: list[tuple[int, str]]
 
@@ -61,9 +61,6 @@ def load_filter_options(queries: Iterable[QueryDict], *, team_ids: Iterable[int]
         case_types=list(types),
         request_types=[
             (t.pk, str(t)) for t in _bounded(request_types, wanted["request_type"], REQUEST_TYPE_ORDER)
-        ],
-        organisations=[
-            (o.pk, o.name) for o in _bounded(Organisation.objects.only("id", "name"), wanted["organisation"])
         ],
         teams=[(t.pk, t.name) for t in _bounded(Team.objects.only("id", "name"), wanted["team"])],
         agents=[(a.pk, a.display_name) for a in _bounded(agents, wanted["assignee"], ("name", "email"))],

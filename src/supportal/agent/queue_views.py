@@ -2,9 +2,10 @@
 
 A page is the sidebar (queues and saved views with capped counts), the filter form, and one page of
 cases (keyset pagination, 25 rows) with the bulk-action form around it. A fixed number of queries
-whatever the number of cases or saved views: the agent's teams, the saved views, six for the filter
-options, two for the page of cases (see `_page`), and one for every count together. An HTMX request
-(the filter form, "Next page") gets the results partial only, without the sidebar.
+whatever the number of cases, organisations or saved views: the agent's teams, the saved views, five for
+the filter options and one for the organisation picker, two for the page of cases (see `_page`), and one
+for every count together. An HTMX request (the filter form, "Next page") gets the results partial only,
+without the sidebar and the picker.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET
 from supportal.agent.bulk_actions import BULK_MOVES
 from supportal.agent.guards import agent_required
 from supportal.agent.models import SavedView
+from supportal.agent.organisation_picker import Purpose, picker_from
 from supportal.agent.queue_filters import SORTS, filter_form, filter_query, narrowed, sort_of
 from supportal.agent.queue_links import case_url, queue_url, with_cursor
 from supportal.agent.queue_options import load_filter_options
@@ -138,6 +140,9 @@ def _queue_page(
     else:
         active = f"view:{view.pk}" if view is not None else f"queue:{queue.key}"
         context |= sidebar(actor, agent, views, options, active=active)
+        context["organisation_picker"] = picker_from(
+            actor, Purpose.FILTER, data, errors=[str(e) for e in form.errors.get("organisation", [])]
+        )
         template = "agent/queue_page.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
