@@ -11,12 +11,12 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from supportal.agent.models import SavedView
+from supportal.agent.policies import can_delete_saved_view
 from supportal.agent.queue_counts import capped_counts, shown
 from supportal.agent.queue_filters import filter_form, narrowed
 from supportal.agent.queue_links import queue_url
 from supportal.agent.queue_options import FilterOptions
 from supportal.agent.queues import QUEUES, AgentTeams
-from supportal.agent.saved_views import can_delete_saved_view
 from supportal.cases.models import Case
 from supportal.orgs import selectors
 from supportal.orgs.models import Organisation

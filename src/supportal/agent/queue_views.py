@@ -26,12 +26,13 @@ from supportal.agent.bulk_actions import BULK_MOVES
 from supportal.agent.guards import agent_required
 from supportal.agent.models import SavedView
 from supportal.agent.organisation_picker import Purpose, picker_from
+from supportal.agent.policies import can_delete_saved_view
 from supportal.agent.queue_filters import SORTS, filter_form, filter_query, narrowed, sort_of
 from supportal.agent.queue_links import case_url, queue_url, with_cursor
 from supportal.agent.queue_options import load_filter_options
 from supportal.agent.queue_sidebar import sidebar
 from supportal.agent.queues import HOME_QUEUE, QUEUES, AgentTeams, Queue, agent_teams_of
-from supportal.agent.saved_views import can_delete_saved_view, saved_view_for, saved_views_listed
+from supportal.agent.saved_views import saved_view_for, saved_views_listed
 from supportal.api.v1.pagination import PageOf, PageParams, paginate
 from supportal.cases.models import Case, Priority
 from supportal.cmdb.models import ConfigItem

@@ -1,8 +1,7 @@
 """Saved views: a queue with filters kept under a name, an agent's own or one of their teams'.
 
-Who may do what: a personal view is its owner's alone (nobody else sees it, admins neither); a team
-view is open to every member of the team and to admins, and any of them may delete it. Anybody else is
-told the view does not exist. The create and delete functions are the only writers of SavedView.
+Who may open or delete which view is in `agent/policies.py`; anybody else is told the view does not
+exist. The create and delete functions are the only writers of SavedView.
 """
 
 from __future__ import annotations
@@ -11,11 +10,12 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
 from supportal.agent.models import SavedView
+from supportal.agent.policies import can_delete_saved_view, can_open_saved_view
 from supportal.agent.queue_filters import filter_query
 from supportal.agent.queues import QUEUES, AgentTeams
 from supportal.core.errors import Conflict, InvalidInput, NotFound
 from supportal.orgs.models import Team
-from supportal.orgs.policies import Actor, is_admin, is_agent
+from supportal.orgs.policies import Actor
 
 # The sidebar lists (and counts) at most this many views; nobody may keep more of their own, nor a team.
 MAX_VIEWS = 50
@@ -27,19 +27,6 @@ def saved_views_listed(agent: AgentTeams) -> QuerySet[SavedView]:
     """The views in the agent's sidebar: their own and their teams', by name."""
     scope = Q(owner_id=agent.user_id) | Q(team_id__in=agent.team_ids)
     return SavedView.objects.filter(scope).select_related("team").order_by("name", "id")[:MAX_VIEWS]
-
-
-def can_open_saved_view(actor: Actor, agent: AgentTeams, view: SavedView) -> bool:
-    if not is_agent(actor):
-        return False
-    if view.owner_id is not None:
-        return bool(view.owner_id == actor.pk)
-    return view.team_id in agent.team_ids or is_admin(actor)
-
-
-def can_delete_saved_view(actor: Actor, agent: AgentTeams, view: SavedView) -> bool:
-    """The owner of a personal view; any member of a team view's team, or an admin."""
-    return can_open_saved_view(actor, agent, view)
 
 
 def saved_view_for(actor: Actor, agent: AgentTeams, view_id: int) -> SavedView:
