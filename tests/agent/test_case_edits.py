@@ -53,7 +53,7 @@ def test_choosing_the_organisations_configuration_item(story: Story, cases: Case
     case = bobs_case(story, cases, State.OPEN)
     dana = client_for(story.dana)
     body = dana.get(page_url(case)).content.decode()
-    assert ">app01<" in body and "gx01" not in body  # the organisation's items only
+    assert ">app01 <span" in body and "gx01" not in body  # the organisation's items only
     response = dana.post(url("case_config_item", case), {"config_item": app01.pk}, follow=True)
     assert "The configuration item is now app01." in response.content.decode()
     assert fresh(case).config_item_id == app01.pk

@@ -166,7 +166,7 @@ def test_the_page_is_labelled_and_has_no_inline_script_or_style(story: Story, ca
     assert "supportal/agent_case.js" in body
     for control in (
         "composer-body", "composer-attachments", "macro-choice", "assign-team", "assign-assignee",
-        "classify-case_type", "classify-request_type", "ci-config_item", "priority-urgency",
+        "classify-case_type", "classify-request_type", "ci-config_item-q", "priority-urgency",
         "priority-reason", "watcher-watcher", "link-number", "merge-number", "merge-reason",
         "merge-confirm", "escalate-reason", "ask-info-comment", "resolve-comment",
     ):  # fmt: skip

@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from supportal.agent.case_config_picker import REFRESH
 from supportal.agent.case_forms import ClassificationForm, ConfigItemForm
-from supportal.agent.case_page import Bound, back, invalid, refused
+from supportal.agent.case_page import Bound, back, invalid, refused, render_case
 from supportal.agent.guards import agent_required
 from supportal.cases import services
 from supportal.cases.models import Case, Channel
@@ -51,6 +52,8 @@ def case_config_item(request: HttpRequest, number: str) -> HttpResponse:
     case = case_or_404(request, number)
     form = ConfigItemForm(request.POST, case=case)
     bound = Bound(name="config_item", form=form)
+    if REFRESH in request.POST:  # the picker's search without JavaScript: the matches, nothing changed
+        return render_case(request, case, bound)
     if not form.is_valid():
         return invalid(request, case, bound)
     item = form.cleaned_data["config_item"]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from supportal.accounts.models import User, UserKind
 from supportal.agent import case_context, presence
+from supportal.agent.case_config_picker import config_picker
 from supportal.agent.case_forms import (
     AGENT_ACTIONS,
     AssignForm,
@@ -31,7 +32,6 @@ from supportal.agent.case_forms import (
     FollowUpForm,
     LinkForm,
     MergeForm,
-    config_items_of,
 )
 from supportal.agent.case_macros import MacroChoice, describe, filled_composer, macro_for
 from supportal.agent.guards import agent_required
@@ -39,7 +39,6 @@ from supportal.cases.lifecycle import Action, Role, State, actions_available
 from supportal.cases.models import Case
 from supportal.cases.services.macros import macros_available_to
 from supportal.cases.services.priority import severity_definitions, state_labels
-from supportal.cmdb.models import ConfigItem
 from supportal.core.errors import DomainError
 from supportal.core.files import human_size
 from supportal.core.markdown import render_markdown
@@ -49,7 +48,6 @@ from supportal.web.cases.detail_forms import PriorityForm, WatcherForm, add_erro
 from supportal.web.cases.detail_page import activity_and_extra, colleagues_of, linked_cases
 
 AGENTS_SHOWN = 500
-CONFIG_ITEMS_SHOWN = 300
 
 
 @dataclass
@@ -144,7 +142,7 @@ def page_context(request: HttpRequest, case: Case, bound: Bound) -> dict[str, An
     }
     if not closed:
         context |= _composer(actor, case, bound)
-        context |= _edits(case, bound, around)
+        context |= _edits(actor, case, bound, around)
     if not bound.error and bound.name not in _forms_shown(context):
         context["page_error"] = _all_errors(bound.form)
     return context
@@ -203,7 +201,7 @@ def _composer(actor: User, case: Case, bound: Bound) -> dict[str, Any]:
     }
 
 
-def _edits(case: Case, bound: Bound, around: case_context.CaseContext) -> dict[str, Any]:
+def _edits(actor: User, case: Case, bound: Bound, around: case_context.CaseContext) -> dict[str, Any]:
     initial = {"case_type": case.case_type_id, "request_type": case.request_type_id}
     ci_form = _form(bound, "config_item") or ConfigItemForm(
         case=case, initial={"config_item": case.config_item_id}
@@ -213,7 +211,7 @@ def _edits(case: Case, bound: Bound, around: case_context.CaseContext) -> dict[s
         "classification_form": _form(bound, "classification")
         or ClassificationForm(auto_id="classify-%s", initial=initial),
         "config_item_form": ci_form,
-        "config_items": _config_items(case),
+        "config_picker": config_picker(actor, case, ci_form),
         "assign_form": _form(bound, "assign") or AssignForm(auto_id="assign-%s"),
         "teams": list(Team.objects.order_by("name")),
         "priority_form": _form(bound, "priority")
@@ -245,11 +243,3 @@ def refused(
 def invalid(request: HttpRequest, case: Case, bound: Bound) -> HttpResponse:
     """The page again with a form that did not validate: 422."""
     return render_case(request, case, bound, 422)
-
-
-def _config_items(case: Case) -> list[ConfigItem]:
-    """The organisation's items offered in the picker (the first by name, and always the case's own)."""
-    items = list(config_items_of(case).order_by("name", "id")[:CONFIG_ITEMS_SHOWN])
-    if case.config_item is not None and all(item.pk != case.config_item_id for item in items):
-        items.append(case.config_item)
-    return items

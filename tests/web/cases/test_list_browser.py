@@ -16,6 +16,7 @@ from supportal.web.cases import lists
 from tests.accounts.test_browser_journeys import sign_in
 from tests.browser import screenshot, watch_console
 from tests.cases.conftest import move
+from tests.cmdb.factories import add_item, make_types
 from tests.conftest import PASSWORD, Story
 from tests.web.cases.test_list_cases import open_case
 
@@ -93,3 +94,25 @@ def test_pages_fit_a_phone(page: Any, live_server: Any, story: Story) -> None:
     page.get_by_role("button", name="Menu").click()
     page.get_by_test_id("nav-create-case").wait_for()
     assert problems == []
+
+
+def test_alice_finds_a_configuration_item_to_filter_on(page: Any, live_server: Any, story: Story) -> None:
+    types = make_types(story)
+    mail = add_item(story, types, "mail-01")
+    for n in range(25):
+        add_item(story, types, f"app-{n:02d}")
+    on_mail = open_case(story.alice, "Mail queue stuck", config_item=mail)
+    open_case(story.alice, "Printer jams")
+    problems = watch_console(page)
+    sign_in(page, live_server, "alice@acme.example", PASSWORD)
+    page.goto(f"{live_server.url}/cases/")
+    page.get_by_test_id("more-filters").locator("summary").click()
+    picker = page.get_by_test_id("picker-config_item")
+    assert picker.get_by_test_id("config-item-option").count() == 20  # bounded: search for the rest
+    picker.get_by_label("Find an item by name or identifier").fill("mail")
+    picker.get_by_label("mail-01").check()  # swapped in by HTMX; choosing it filters the list
+    page.wait_for_url(re.compile(rf"config_item={mail.pk}"))
+    page.locator('[data-testid="case-row"]').nth(1).wait_for(state="detached")
+    assert rows(page) == [on_mail.number]
+    assert problems == []
+    assert serious_axe_findings(page) == []

@@ -45,6 +45,7 @@ class Picker:
     help_text: str = ""
     search_url: str = ""  # where the search box asks for items; empty: the portal's own
     search_label: str = "Search your organisation's items by name or identifier"
+    none_label: str = "None"  # the choice of no item ("Any item" in a list's filter)
 
     @property
     def html_id(self) -> str:

@@ -23,7 +23,7 @@ from supportal.cases.models import Case, CaseType, Kind
 from supportal.cases.services.priority import state_labels
 from supportal.core.errors import InvalidInput
 from supportal.orgs.policies import is_agent
-from supportal.web.cases import lists_filters, lists_paging
+from supportal.web.cases import lists_filters, lists_paging, lists_pickers
 from supportal.web.cases.lists_filters import DEFAULT_SORT, SORTS, CaseFilterForm
 
 PAGE_SIZE = 25
@@ -95,10 +95,14 @@ def _listing(request: HttpRequest, listing: Listing) -> HttpResponse:
         states=list(labels.items()),
         case_types=[(code, name) for _, code, name in types],
         requesters=lists_filters.requester_options(actor, organisation_scope=organisation_scope),
-        config_items=lists_filters.config_item_options(actor),
+        config_items=lists_filters.config_item_scope(actor),
+        people=lists_filters.requester_scope(actor, organisation_scope=organisation_scope),
     )
     form.is_valid()
     filters = form.filters()
+    errors = {
+        name: [str(error) for error in form.errors.get(name, [])] for name in ("requester", "config_item")
+    }
 
     visible = selectors.cases_visible_to(actor).filter(kind=listing.kind)
     found = lists_filters.narrowed(actor, visible, filters, {code: pk for pk, code, _ in types})
@@ -126,6 +130,12 @@ def _listing(request: HttpRequest, listing: Listing) -> HttpResponse:
     )
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     template = "web/cases/list_results.html" if partial else "web/cases/list_page.html"
+    if not partial:  # the filter form, with its pickers
+        context["config_picker"] = lists_pickers.config_item_picker(actor, request.GET, errors["config_item"])
+        if organisation_scope:
+            context["requester_picker"] = lists_pickers.requester_picker(
+                actor, request.GET, errors["requester"]
+            )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -1,9 +1,9 @@
 """The case lists' filters: the GET form of /cases/ and /orders/, and the queryset it narrows.
 
 Parameters: `q` (full text), `status` (repeatable), `type` (a case type's code), `priority`,
-`requester` and `config_item` (ids from the form's options), `created_from`/`created_to` (dates in the
-person's time zone) and `sort` (see SORTS). Invalid values show a message next to their field and are
-left out of the query; the valid ones still apply.
+`requester` and `config_item` (ids chosen with the search pickers of web/cases/lists_pickers.py),
+`created_from`/`created_to` (dates in the person's time zone) and `sort` (see SORTS). Invalid values
+show a message next to their field and are left out of the query; the valid ones still apply.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils import timezone
 from supportal.accounts.models import User
 from supportal.cases import search
 from supportal.cases.models import Case, Priority
+from supportal.cmdb.models import ConfigItem
 from supportal.cmdb.selectors import config_items_visible_to
 from supportal.orgs.policies import Actor, is_agent, organisation_id_of
 
@@ -29,7 +30,7 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "priority": ("Priority", ("priority", "-updated_at", "-id")),
 }
 DEFAULT_SORT = "updated"
-# The requester and configuration item pickers list at most this many options.
+# The requester select lists at most this many options (the queue's selects too: agent/queue_options).
 MAX_OPTIONS = 500
 EARLIEST, LATEST = date(1900, 1, 1), date(9998, 12, 31)
 
@@ -46,8 +47,8 @@ class CaseFilterForm(forms.Form):
         label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices]
     )
     requester = forms.TypedChoiceField(label="Requester", required=False, coerce=int, empty_value=None)
-    config_item = forms.TypedChoiceField(
-        label="Configuration item", required=False, coerce=int, empty_value=None
+    config_item = forms.IntegerField(
+        label="Configuration item", required=False, min_value=1, max_value=2**31 - 1
     )
     created_from = forms.DateField(
         label="Created from", required=False, widget=forms.DateInput({"type": "date"})
@@ -66,20 +67,27 @@ class CaseFilterForm(forms.Form):
         states: Options,
         case_types: Options,
         requesters: Options | None,
-        config_items: Options | None,
+        config_items: QuerySet[ConfigItem] | None,
+        people: QuerySet[User] | None = None,
     ) -> None:
-        """`requesters` / `config_items`: the pickers' options; None leaves the filter out."""
+        """`requesters`: the select's options ("Me" on My cases); `people`: whom the organisation's
+        requester picker may name, `config_items`: the items its picker may name (both checked only
+        when one is chosen, so the form's queries do not grow with them); None leaves a filter out."""
         super().__init__(data)
+        self.config_items = config_items
+        self.people = people
+        if people is not None:
+            self.fields["requester"] = forms.IntegerField(
+                label="Requester", required=False, min_value=1, max_value=2**31 - 1
+            )
+        elif requesters is None:
+            del self.fields["requester"]
+        if config_items is None:
+            del self.fields["config_item"]
         self.fields["status"].choices = list(states)  # type: ignore[attr-defined]
         self.fields["type"].choices = [("", "Any type"), *case_types]  # type: ignore[attr-defined]
-        for name, options, anyone in (
-            ("requester", requesters, "Anyone"),
-            ("config_item", config_items, "Any item"),
-        ):
-            if options is None:
-                del self.fields[name]
-            else:
-                self.fields[name].choices = [("", anyone), *[(str(k), v) for k, v in options]]  # type: ignore[attr-defined]
+        if requesters is not None and people is None:
+            self.fields["requester"].choices = [("", "Anyone"), *[(str(k), v) for k, v in requesters]]  # type: ignore[attr-defined]
         for field in self.fields.values():
             css = {forms.Select: "form-select", forms.CheckboxSelectMultiple: "form-check-input"}
             field.widget.attrs["class"] = css.get(type(field.widget), "form-control")
@@ -93,6 +101,22 @@ class CaseFilterForm(forms.Form):
                 attrs["class"] += " is-invalid"
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"id_{name}_error"
+
+    def clean_requester(self) -> int | None:
+        person: int | None = self.cleaned_data.get("requester")
+        if person is not None and self.people is not None and not self.people.filter(pk=person).exists():
+            raise forms.ValidationError("Choose one of your organisation's people.")
+        return person
+
+    def clean_config_item(self) -> int | None:
+        item: int | None = self.cleaned_data.get("config_item")
+        if (
+            item is not None
+            and self.config_items is not None
+            and not self.config_items.filter(pk=item).exists()
+        ):
+            raise forms.ValidationError("Choose one of your organisation's configuration items.")
+        return item
 
     def clean_created_from(self) -> date | None:
         return _in_range(self.cleaned_data.get("created_from"))
@@ -148,23 +172,21 @@ def _midnight(day: date) -> datetime:
 
 
 def requester_options(actor: Actor, *, organisation_scope: bool) -> list[tuple[int, str]] | None:
-    """Whom the requester filter offers: the organisation's people on its list, the actor on their own."""
-    if is_agent(actor):
+    """The requester select of My cases: the actor only; None elsewhere (see `requester_scope`)."""
+    if is_agent(actor) or organisation_scope:
         return None
-    if not organisation_scope:
-        return [(actor.pk or 0, "Me")]
-    own = organisation_id_of(actor)
-    people = (
-        User.objects.filter(membership__organisation_id=own or 0)
-        .order_by("name", "email", "id")
-        .only("id", "name", "email")[:MAX_OPTIONS]
-    )
-    return [(person.pk, person.display_name) for person in people]
+    return [(actor.pk or 0, "Me")]
 
 
-def config_item_options(actor: Actor) -> list[tuple[int, str]] | None:
-    """The organisation's configuration items (by name); None for agents, who see every organisation."""
+def requester_scope(actor: Actor, *, organisation_scope: bool) -> QuerySet[User] | None:
+    """Whom the organisation's list filters on (its requester picker): the organisation's people."""
+    if is_agent(actor) or not organisation_scope:
+        return None
+    return User.objects.filter(membership__organisation_id=organisation_id_of(actor) or 0)
+
+
+def config_item_scope(actor: Actor) -> QuerySet[ConfigItem] | None:
+    """The items the configuration item filter may name; None for agents, who see every organisation."""
     if is_agent(actor):
         return None
-    items = config_items_visible_to(actor).order_by("name", "id").values_list("id", "name")[:MAX_OPTIONS]
-    return list(items)
+    return config_items_visible_to(actor)
