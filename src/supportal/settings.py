@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "supportal.orgs",
     "supportal.cases",
     "supportal.cmdb",
+    "supportal.channels.email",
     "supportal.notifications",
     "supportal.jobs",
     "supportal.api",
@@ -218,6 +219,10 @@ EMAIL_URL = env_str("EMAIL_URL", "console:")
 _email = email_settings(EMAIL_URL)
 EMAIL_DELIVERY_BACKEND: str = _email.pop("EMAIL_DELIVERY_BACKEND")
 globals().update(_email)
+# Inbound email: automatic answers (confirmations, "please register") per address and day, at most; a
+# message larger than this is held unread (it is still stored).
+SUPPORTAL_EMAIL_AUTO_ANSWER_CAP = env_int("SUPPORTAL_EMAIL_AUTO_ANSWER_CAP", 10)
+SUPPORTAL_EMAIL_MAX_BYTES = env_int("SUPPORTAL_EMAIL_MAX_BYTES", 40 * 1024 * 1024)
 
 # --- Static files, served by the app itself (whitenoise).
 STATIC_URL = "/static/"

@@ -22,9 +22,15 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=998, blank=True, help_text="The Message-ID replies thread on.")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=40, blank=True, help_text="The template it was made from.")
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created_at"], name="notif_outbox_queue")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notif_outbox_queue"),
+            models.Index(fields=["case", "created_at"], name="notif_outbox_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)} ({self.status})"

@@ -28,10 +28,14 @@ class DeliveryFailed(Exception):
 
 def outbox_add(message: EmailMessage) -> OutboundEmail:
     """Store the message in the caller's transaction; its delivery is queued once that commits."""
+    rendered = message.message()
     row = OutboundEmail.objects.create(
         recipients=list(message.recipients()),
         subject=str(message.subject)[:998],
-        message=message.message().as_bytes(linesep="\r\n"),
+        message=rendered.as_bytes(linesep="\r\n"),
+        message_id=str(rendered.get("Message-ID", ""))[:998],
+        case_id=getattr(message, "supportal_case_id", None),
+        kind=str(getattr(message, "supportal_kind", ""))[:40],
     )
     from supportal.notifications.tasks import deliver_email
 
