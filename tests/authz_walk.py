@@ -124,6 +124,7 @@ KWARGS: dict[str, Kwarg] = {
     "number": lambda w, _: (w.acme_case().number, True),
     "attachment_id": lambda w, _: (str(w.acme_attachment().pk), True),
     "config_item_id": lambda w, _: (w.acme_config_item(), True),
+    "message_id": lambda w, _: (_inbound_message(w), True),
     "view_id": lambda w, _: (
         str(SavedView.objects.get_or_create(name="walker-view", team=w.story.service_desk)[0].pk),
         False,
@@ -142,6 +143,23 @@ KWARGS: dict[str, Kwarg] = {
     "url": lambda w, _: ("walker/no/such/page/", False),  # the admin's catch-all
     "rest": lambda w, _: ("walker/no/such/endpoint", False),  # the API's JSON 404
 }
+
+
+def _inbound_message(world: World) -> str:
+    """An email from Alice about her private case, stored as it arrived (each call finds the same row);
+    its subject and text are secrets."""
+    from supportal.channels.email.inbound import inbound_store
+
+    number = world.acme_case().number
+    raw = (
+        "From: Alice Acme <alice@acme.example>\r\nTo: support@example.com\r\n"
+        f"Message-ID: <walker@acme.example>\r\nSubject: [#{number}] acme-private-email-subject\r\n\r\n"
+        "acme-private-email-text\r\n"
+    ).encode()
+    row, created = inbound_store(raw, source="pipe")
+    if created:
+        world.secrets += ["acme-private-email-subject", "acme-private-email-text"]
+    return str(row.pk)
 
 
 def _admin_model(route: str) -> str:

@@ -12,6 +12,8 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv if argv is None else argv)
     args[0] = "supportal"
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")  # `supportal ingest-email` runs the ingest_email command
     execute_from_command_line(args)
 
 

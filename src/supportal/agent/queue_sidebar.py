@@ -1,5 +1,5 @@
-"""The workspace sidebar: the queues and saved views with their capped counts, and the registration
-requests waiting for a decision. All the counts come from one query (queue_counts.py)."""
+"""The workspace sidebar: the queues and saved views with their capped counts, the registration
+requests waiting for a decision and the held email. All the counts come from one query (queue_counts.py)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,14 @@ from supportal.agent.queue_links import queue_url
 from supportal.agent.queue_options import FilterOptions
 from supportal.agent.queues import QUEUES, AgentTeams
 from supportal.cases.models import Case
+from supportal.channels.email.held import inbound_visible_to
+from supportal.channels.email.models import Status
 from supportal.orgs import selectors
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import Actor
 
 REGISTRATIONS = "registrations"
+HELD_EMAIL = "held-email"
 CSM_ORGANISATIONS_LISTED = 20
 
 
@@ -52,6 +55,7 @@ def sidebar(
     counted: dict[str, QuerySet[Any]] = {f"queue:{key}": q.cases(agent) for key, q in QUEUES.items()}
     counted |= {f"view:{view.pk}": saved_view_cases(actor, agent, view, options) for view in views}
     counted[REGISTRATIONS] = selectors.pending_registration_requests_for(actor)
+    counted[HELD_EMAIL] = inbound_visible_to(actor).filter(status=Status.HELD)
     counts = capped_counts(counted)
     queues = [
         SidebarEntry(
@@ -78,5 +82,6 @@ def sidebar(
         "sidebar_queues": queues,
         "sidebar_views": saved,
         "pending_registrations": shown(counts[REGISTRATIONS]),
+        "held_email": shown(counts[HELD_EMAIL]),
         "csm_organisations": list(organisations.only("id", "name")[:CSM_ORGANISATIONS_LISTED]),
     }

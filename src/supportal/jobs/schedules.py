@@ -24,3 +24,19 @@ def close_resolved_cases() -> None:
     from supportal.cases.services import close_resolved_cases as close
 
     close()
+
+
+@db_periodic_task(crontab(minute="*"))
+def process_waiting_email() -> None:
+    """Finish inbound messages stored but not processed (a crash mid-way) or due for a retry."""
+    from supportal.channels.email.inbound import inbound_retry_due
+
+    inbound_retry_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_imap_mailboxes() -> None:
+    """Fetch new messages from every active IMAP mailbox (failures are recorded on the mailbox)."""
+    from supportal.channels.email.imap import poll_all_mailboxes
+
+    poll_all_mailboxes()

@@ -98,12 +98,13 @@ def add_comment_row(
     on_behalf_of: User | None = None,
     files: Sequence[CheckedFile] = (),
     is_opening: bool = False,
+    author_label: str = "",
 ) -> Comment:
     """The comment row, its attachments, its event and its search text (inside the caller's transaction)."""
     comment = Comment.objects.create(
         case=case,
         author=history.user_of(actor),
-        author_label=history.label_of(actor),
+        author_label=(author_label or history.label_of(actor))[:200],
         on_behalf_of=on_behalf_of,
         body=body,
         public=public,
@@ -130,4 +131,31 @@ def add_comment_row(
         publish_as="case.commented",
     )
     search.add_text(case, body, public=public)
+    return comment
+
+
+def comment_add_by_watcher_address(
+    *, case: Case, address: str, body: str, channel: Channel | str, files: Sequence[CheckedFile] = ()
+) -> Comment:
+    """A public reply from a watcher who has no account (a plain address on the watchlist), by email:
+    written by the email system actor and labelled with the address. It changes no state."""
+    from supportal.accounts.services import system_user
+
+    address = address.strip().lower()
+    if not address or not case.watchers.filter(email__iexact=address, user__isnull=True).exists():
+        raise Forbidden("Only the case's watchers may add to it.")
+    body = body.strip()
+    if not body and not files:
+        raise InvalidInput("Write something.", fields={"body": ["This field is required."]})
+    check_markdown(body, field="body")
+    actor = system_user("email", "Email")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state == State.CLOSED:
+            raise Conflict("This case is closed; nothing more may change.")
+        comment = add_comment_row(
+            locked, actor=actor, body=body[:BODY_MAX], public=True, channel=channel, files=files,
+            author_label=f"{address} (watcher)",
+        )  # fmt: skip
+        history.touch(locked)
     return comment

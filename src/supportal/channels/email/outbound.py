@@ -47,13 +47,15 @@ def send_case_email(
     return message_id
 
 
-def auto_answer_allowed(address: str, kind: str) -> bool:
-    """Whether another automatic answer may go to `address` today (SUPPORTAL_EMAIL_AUTO_ANSWER_CAP in
-    24 hours, all kinds together); `kind` is recorded when it is sent (`auto_answer_record`)."""
+def auto_answer_allowed(address: str, kind: str, *, once_a_day: bool = False) -> bool:
+    """Whether another automatic answer may go to `address`: at most SUPPORTAL_EMAIL_AUTO_ANSWER_CAP in
+    24 hours, all kinds together, and `once_a_day` kinds (instructions) once in 24 hours."""
     since = timezone.now() - timedelta(hours=24)
     cap = int(getattr(settings, "SUPPORTAL_EMAIL_AUTO_ANSWER_CAP", 10))
-    sent = AutoAnswer.objects.filter(address=address.lower(), sent_at__gte=since).count()
-    return sent < cap
+    recent = AutoAnswer.objects.filter(address=address.lower(), sent_at__gte=since)
+    if once_a_day and recent.filter(kind=kind).exists():
+        return False
+    return recent.count() < cap
 
 
 def auto_answer_record(address: str, kind: str) -> None:
