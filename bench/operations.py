@@ -45,9 +45,14 @@ class Operation:
     not_built: str = ""  # why it cannot be measured yet
 
 
-NOT_BUILT = (
-    Operation("email_ingest", "Email ingestion (pipe)", not_built="not built yet (issue 6)"),
-    Operation("sla_tick", "SLA scheduler tick", not_built="not built yet (issue 8)"),
+NOT_BUILT = (Operation("sla_tick", "SLA scheduler tick", not_built="not built yet (issue 8)"),)
+# A new case by email from the bench's customer, with a quoted earlier mail; `{n}` makes each one unique.
+NEW_CASE_MAIL = (
+    "From: {name} <{email}>\r\nTo: support@example.com\r\nSubject: Bench {n}: printer offline\r\n"
+    "Message-ID: <bench-{n}@mail.bench.example>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    "Hello,\r\n\r\nthe printer in room {n} is offline again since this morning.\r\n\r\nThanks\r\n\r\n"
+    "On Mon, 30 Nov 2026 at 09:00, Support <support@example.com> wrote:\r\n> Is it still offline?\r\n"
 )
 
 
@@ -186,6 +191,14 @@ def operations(fx: Fixtures) -> list[Operation]:
             headers=api(fx.agent),
             bodies=(json.dumps(reply),),
             expect=201,
+        ),
+        Operation(
+            "email_ingest",
+            "Email ingestion (new case by mail)",
+            method="POST",
+            paths=("/_bench/email",),
+            headers={"Content-Type": "message/rfc822"},
+            bodies=(NEW_CASE_MAIL.format(name=fx.customer.name, email=fx.customer.email, n="{n}"),),
         ),
         *NOT_BUILT,
     ]

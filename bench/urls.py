@@ -1,10 +1,16 @@
-"""Bench mode's URLs: Supportal's own, plus the floor (a bare view; see middleware.floor)."""
+"""Bench mode's URLs: Supportal's own, plus the floor (a bare view; see middleware.floor) and the email
+entry point (ingest.py)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
+from bench.ingest import ingest
 from bench.middleware import floor
 from supportal.urls import urlpatterns as supportal_urlpatterns
 
-urlpatterns = [path("_bench/floor/<int:size>", floor, name="bench_floor"), *supportal_urlpatterns]
+urlpatterns = [
+    path("_bench/floor/<int:size>", floor, name="bench_floor"),
+    path("_bench/email", ingest, name="bench_email"),
+    *supportal_urlpatterns,
+]

@@ -7,13 +7,16 @@ job only if that transaction commits, and it is never lost once it has.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import make_msgid
+from django.core.mail.message import make_msgid, sanitize_address
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -39,6 +42,7 @@ def send_templated_email(
     mail is checked for. Returns its Message-ID ("" when there was nobody to send to).
     """
     recipients = sorted({address.strip().lower() for address in to if address and address.strip()})
+    recipients = [address for address in recipients if can_address(address)]
     if not recipients:
         return ""
     full = {"provider_name": settings.PROVIDER_NAME, "support_address": settings.SUPPORT_ADDRESS, **context}
@@ -56,6 +60,16 @@ def send_templated_email(
     message.supportal_kind = name  # type: ignore[attr-defined]
     message.send()
     return message_id
+
+
+def can_address(address: str) -> bool:
+    """Whether an address can be written on a message at all (inbound mail brings broken ones)."""
+    try:
+        sanitize_address(address, "utf-8")
+    except (ValueError, UnicodeError):
+        logger.warning("Not sending to an unusable address: %r", address)
+        return False
+    return "@" in address
 
 
 def message_id_domain() -> str:

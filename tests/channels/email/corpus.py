@@ -12,7 +12,7 @@ CORPUS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / 
 
 def corpus_or_skip() -> Path:
     if not (CORPUS_DIR / "manifest.tsv").exists():
-        pytest.skip(f"the email corpus is not at {CORPUS_DIR}")
+        pytest.skip(f"the email corpus is not at {CORPUS_DIR}", allow_module_level=True)
     return CORPUS_DIR
 
 

@@ -19,7 +19,7 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from supportal.channels.email.parse_parts import read_body
+from supportal.channels.email.parse_parts import part_info, read_body
 from supportal.channels.email.parse_text import (
     clean_text,
     collapse_whitespace,
@@ -42,10 +42,11 @@ VALUE_LIMIT = 20_000
 def parse_message(raw: bytes) -> ParsedMessage:
     """Everything the pipeline needs to know about `raw`; a minimal message with a defect, never an
     exception, when even the fallbacks fail."""
+    data = bytes(raw) if isinstance(raw, bytes | bytearray | memoryview) else b""
     try:
-        return _parse(bytes(raw or b""))
+        return _parse(data)
     except Exception as error:  # the last net: the raw bytes are stored whatever happens here
-        text = tidy_text(clean_text(decode_bytes(bytes(raw or b"")[:2_000_000])))
+        text = tidy_text(clean_text(decode_bytes(data[:2_000_000])))
         return ParsedMessage(text=text, defects=[f"unparseable: {type(error).__name__}"])
 
 
@@ -56,7 +57,7 @@ def _parse(raw: bytes) -> ParsedMessage:
         body.note(trouble)
     headers = _headers(message, body.charset)
     parsed = ParsedMessage(headers=headers, attachments=body.attachments, is_delivery_report=body.is_report)
-    parsed.content_type = _top_content_type(message)
+    parsed.content_type = part_info(message).content_type
     parsed.defects = body.defects
     parsed.subject = collapse_whitespace(_first(headers, "subject"))
     parsed.message_id = _message_id(headers)
@@ -97,13 +98,6 @@ def _headers(message: Message, charset: str) -> dict[str, list[str]]:
         decoded = decoded.replace("\r", "").replace("\n", " ")
         headers.setdefault(key, []).append(decoded.strip())
     return headers
-
-
-def _top_content_type(message: Message) -> str:
-    try:
-        return (message.get_content_type() or "text/plain").lower()
-    except Exception:
-        return "text/plain"
 
 
 def _first(headers: dict[str, list[str]], name: str) -> str:

@@ -247,6 +247,7 @@ def _tnef_files(data: bytes, body: Body) -> list[MailAttachment]:
 
 
 def _tnef_file(item: Any, index: int) -> MailAttachment:
+    # The raw name, not tnefparse's `name`: that decodes as strict utf-8 and fails on Outlook's cp1252.
     raw_name = getattr(item, "_name", b"") or b""
     for attribute in getattr(item, "mapi_attrs", []):  # the long file name, when Outlook gave one
         if attribute.name == MAPI_ATTACH_LONG_FILENAME and attribute.data:

@@ -45,7 +45,7 @@ from supportal.channels.email.reply_patterns import (
 )
 
 HTML_LIMIT = 1_000_000
-LIBRARY_SCAN_LIMIT = 200_000  # the library's patterns look only this far: a quote starts early
+LIBRARY_SCAN_LIMIT = 100_000  # the library's patterns look only this far: a quote starts early
 LINE_LIMIT = 1_000
 UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
 
@@ -190,7 +190,7 @@ def _quote_header(lines: list[str], index: int, library: dict[int, tuple[str, in
         joined = " ".join(part.strip() for part in window)
         if len(joined) > WROTE_WINDOW_CHARS:
             break
-        if WROTE_END.search(joined):
+        if joined.endswith((":", "：", "-")) and WROTE_END.search(joined):  # noqa: RUF001
             if size == 1 and _quote_follows(lines, index + 1):
                 return size  # "Marc wrote:" right above a ">" quote
             later = (" ".join(part.strip() for part in window[skip:]) for skip in range(1, size))
