@@ -12,10 +12,22 @@ from tests.channels.email.mail import mail
 from tests.conftest import Story
 
 SEED = mail(body="Hello,\n\nthe VPN drops.\n\nAlice", attachments=(("log.txt", "text/plain", b"drop\n"),))
-HEADERS = st.sampled_from([
-    b"From: ", b"Subject: ", b"Content-Type: multipart/mixed; boundary=", b"Content-Transfer-Encoding: base64",
-    b"In-Reply-To: <", b"References: ", b"=?utf-8?B?", b"=?x-unknown?Q?", b"\r\n\r\n", b"--", b"\x00", b"\xff",
-])  # fmt: skip
+HEADERS = st.sampled_from(
+    [
+        b"From: ",
+        b"Subject: ",
+        b"Content-Type: multipart/mixed; boundary=",
+        b"Content-Transfer-Encoding: base64",
+        b"In-Reply-To: <",
+        b"References: ",
+        b"=?utf-8?B?",
+        b"=?x-unknown?Q?",
+        b"\r\n\r\n",
+        b"--",
+        b"\x00",
+        b"\xff",
+    ]
+)
 
 
 @st.composite
