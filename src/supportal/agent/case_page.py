@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
@@ -39,12 +40,14 @@ from supportal.cases.lifecycle import Action, Role, State, actions_available
 from supportal.cases.models import Case
 from supportal.cases.services.macros import macros_available_to
 from supportal.cases.services.priority import severity_definitions, state_labels
+from supportal.channels.email.models import InboundMessage, Outcome
 from supportal.core.errors import DomainError
 from supportal.core.files import human_size
 from supportal.core.markdown import render_markdown
 from supportal.orgs.models import Team
 from supportal.web.cases.case_http import case_or_404, redirect_to_case
 from supportal.web.cases.detail_forms import PriorityForm, WatcherForm, add_errors
+from supportal.web.cases.detail_history import Entry
 from supportal.web.cases.detail_page import activity_and_extra, colleagues_of, linked_cases
 
 AGENTS_SHOWN = 500
@@ -97,10 +100,24 @@ def render_case(
     )
 
 
+def link_original_emails(case: Case, entries: list[Entry]) -> None:
+    """Point the timeline's entries that came in by email at the stored message (one query)."""
+    originals = InboundMessage.objects.filter(case=case, outcome__in=[Outcome.CREATED, Outcome.COMMENTED])
+    by_anchor = {
+        f"comment-{comment_id}" if comment_id else "created": pk
+        for pk, comment_id in originals.values_list("pk", "comment_id")
+    }
+    for entry in entries:
+        key = entry.anchor if entry.kind == "commented" else entry.kind
+        if key in by_anchor:
+            entry.original_url = reverse("agent:inbound", args=[by_anchor[key]])
+
+
 def page_context(request: HttpRequest, case: Case, bound: Bound) -> dict[str, Any]:
     actor: User = request.user  # type: ignore[assignment]
     labels = state_labels()
     activity, extra = activity_and_extra(actor, case, labels)
+    link_original_emails(case, activity.entries)
     links = linked_cases(actor, case, labels)
     closed = case.state == State.CLOSED
     agents = list(

@@ -264,7 +264,18 @@ def load_demo_data() -> bool:
             message="I joined Globex's payments team and need to follow our open cases.",
         )
         load_demo_cases()  # the request-type catalogue, the CMDB, routing rules and the cases
+    _settle_history_emails()  # after the commit: the case emails are written by after-commit subscribers
     return True
+
+
+def _settle_history_emails() -> None:
+    """The emails the demo's past (days of stories) wrote stay in the outbox for anyone to read, marked as
+    not delivered, so that the console shows only the mail of what people do in the demo from now on."""
+    from supportal.notifications.models import OutboundEmail, OutboundStatus
+
+    OutboundEmail.objects.filter(status=OutboundStatus.QUEUED).update(
+        status=OutboundStatus.SENT, last_error="Demo history: kept in the outbox, not delivered."
+    )
 
 
 def _plans(admin: User) -> dict[str, SupportPlan]:

@@ -1,7 +1,9 @@
-"""The demo's email channel: a case Bob opened by mail and answered from Outlook, threaded by its
-headers; a message from a stranger, held with the polite answer sent; a bounce and an out-of-office
-reply, ignored. Every message goes through the real pipeline (`inbound_receive`), as mail from a mail
-server would. Loading again adds nothing: the first message's Message-ID marks it done."""
+"""The demo's email channel: a case Charlie (Globex, whose plan opens cases by email) opened by mail
+and answered from Outlook, threaded by its headers; Bob's new mail, held because Acme's plan opens new
+cases in the portal (he is told so); a message from a stranger, held with the polite answer sent; a
+bounce and an out-of-office reply, ignored. Every message goes through the real pipeline
+(`inbound_receive`), as mail from a mail server would. Loading again adds nothing: the first message's
+Message-ID marks it done."""
 
 from __future__ import annotations
 
@@ -10,10 +12,9 @@ from email.message import EmailMessage
 from supportal.accounts.models import User
 from supportal.cases.services import comment_add
 from supportal.channels.email.inbound import inbound_receive
-from supportal.channels.email.models import InboundMessage, Source
-from supportal.notifications.models import OutboundEmail
+from supportal.channels.email.models import Direction, InboundMessage, Source, ThreadMessage
 
-FIRST_ID = "<demo-label-printer-1@mail.acme.example>"
+FIRST_ID = "<demo-label-printer-1@mail.globex.example>"
 
 
 def _message(sender: str, subject: str, body: str, message_id: str, **headers: str) -> bytes:
@@ -34,10 +35,10 @@ def load_demo_email() -> int:
     if InboundMessage.objects.filter(message_id=FIRST_ID).exists():
         return 0
     opening = _message(
-        "Bob Tanaka <bob@acme.example>",
-        "Label printer in warehouse B prints blank labels",
-        "Hi,\n\nsince this morning the Zebra label printer in warehouse B feeds blank labels: the ribbon "
-        "moves, nothing is printed. We have swapped the ribbon already.\n\nThanks,\nBob",
+        "Charlie Mensah <charlie@globex.example>",
+        "Label printer in the mail room prints blank labels",
+        "Hi,\n\nsince this morning the Zebra label printer in the mail room feeds blank labels: the ribbon "
+        "moves, nothing is printed. We have swapped the ribbon already.\n\nThanks,\nCharlie",
         FIRST_ID,
         X_Mailer="Microsoft Outlook 16.0",
     )
@@ -52,20 +53,21 @@ def load_demo_email() -> int:
             actor=dana,
             case=case,
             channel="portal",
-            body="Hi Bob,\n\ncould you print a configuration label (hold FEED for two seconds) and tell us "
-            "the darkness setting it shows?\n\nDana",
+            body="Hi Charlie,\n\ncould you print a configuration label (hold FEED for two seconds) and "
+            "tell us the darkness setting it shows?\n\nDana",
         )
-        ours = OutboundEmail.objects.filter(case=case, kind="case_reply").order_by("-id").first()
+        # Charlie answers the confirmation (sent in this transaction; Dana's reply is mailed on commit).
+        ours = ThreadMessage.objects.filter(case=case, direction=Direction.OUT).order_by("-id").first()
         if ours is not None:
             answer = _message(
-                "Bob Tanaka <bob@acme.example>",
-                f"RE: [#{case.number}] Label printer in warehouse B prints blank labels",
+                "Charlie Mensah <charlie@globex.example>",
+                f"RE: [#{case.number}] Label printer in the mail room prints blank labels",
                 "Darkness is at 0 - someone must have changed it. Set it back to 20 and it prints again!\n\n"
-                "Bob\n\n-----Original Message-----\nFrom: Support <support@example.com>\n"
-                "Sent: Monday, November 30, 2026 9:02 AM\nTo: Bob Tanaka <bob@acme.example>\n"
-                f"Subject: [#{case.number}] Label printer in warehouse B prints blank labels\n\n"
-                "Hi Bob,\n\ncould you print a configuration label ...",
-                "<demo-label-printer-2@mail.acme.example>",
+                "Charlie\n\n-----Original Message-----\nFrom: Support <support@example.com>\n"
+                "Sent: Monday, November 30, 2026 9:02 AM\nTo: Charlie Mensah <charlie@globex.example>\n"
+                f"Subject: [#{case.number}] Label printer in the mail room prints blank labels\n\n"
+                "Hi Charlie,\n\nthank you for your message ...",
+                "<demo-label-printer-2@mail.globex.example>",
                 In_Reply_To=ours.message_id,
                 References=ours.message_id,
                 X_Mailer="Microsoft Outlook 16.0",
@@ -73,6 +75,11 @@ def load_demo_email() -> int:
             inbound_receive(answer, source=Source.LMTP, envelope_to=["support@example.com"])
             delivered += 1
     others = [
+        _message(
+            "Bob Tanaka <bob@acme.example>", "Scanner in warehouse B saves empty PDFs",
+            "Hi, the scanner next to the loading bay saves every scan as an empty PDF since Friday.\n\nBob",
+            "<demo-portal-required-1@mail.acme.example>",
+        ),
         _message(
             "Pat Jones <pat@newclient.example>",
             "Quote for managed backups",

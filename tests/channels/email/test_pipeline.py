@@ -168,3 +168,15 @@ def test_unreadable_input_is_kept_and_held(story: Story) -> None:
     assert receipt.outcome == Outcome.HELD
     row = InboundMessage.objects.get()
     assert bytes(row.raw) == b"\x00\x01 this is not mail \xff" and row.reason_code == "unreadable"
+
+
+def test_agents_see_the_original_email_behind_a_case_and_its_replies(story: Story, client: Any) -> None:
+    case = Case.objects.get(number=receive(mail()).case)
+    receive(mail(subject=f"Re: [#{case.number}]", body="More details: it is the HP one."))
+    originals = list(InboundMessage.objects.order_by("id").values_list("pk", flat=True))
+    client.force_login(story.dana)
+    page = client.get(f"/agent/cases/{case.number}/").content.decode()
+    for pk in originals:
+        assert f'href="/agent/email/{pk}/"' in page
+    client.force_login(story.alice)
+    assert "original email" not in client.get(f"/cases/{case.number}/").content.decode()

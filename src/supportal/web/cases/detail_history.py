@@ -59,6 +59,7 @@ class Entry:
     body: SafeString | None = None
     files: list[FileLink] = field(default_factory=list)
     case_number: str = ""
+    original_url: str = ""  # agents only: the email this came in as
 
 
 @dataclass
