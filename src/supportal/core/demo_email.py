@@ -76,7 +76,8 @@ def load_demo_email() -> int:
             delivered += 1
     others = [
         _message(
-            "Bob Tanaka <bob@acme.example>", "Scanner in warehouse B saves empty PDFs",
+            "Bob Tanaka <bob@acme.example>",
+            "Scanner in warehouse B saves empty PDFs",
             "Hi, the scanner next to the loading bay saves every scan as an empty PDF since Friday.\n\nBob",
             "<demo-portal-required-1@mail.acme.example>",
         ),
