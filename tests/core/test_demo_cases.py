@@ -122,7 +122,7 @@ def test_the_stories_show_each_feature(demo):
     crumbs = Case.objects.filter(organisation__name="Crumbs & Co. Bakery")
     assert all(c.requester_name and c.channel == Channel.EMAIL for c in crumbs)
 
-    raised = Case.objects.get(organisation__name="Globex Bank", channel=Channel.EMAIL)
+    raised = Case.objects.get(organisation__name="Globex Bank", channel=Channel.EMAIL, inbound_emails=None)
     change = raised.events.get(kind=EventKind.PRIORITY_CHANGED)
     assert change.data["old"] == Priority.P3 and change.data["new"] == raised.priority == Priority.P2
     assert change.data["reason"] and change.actor == raised.requester
@@ -157,3 +157,21 @@ def test_the_stories_are_spread_over_the_past_days_in_the_order_they_happened(
     assert list(comments) == sorted(comments) and all(now - moment < timedelta(days=5) for moment in comments)
     read = Notification.objects.filter(event__isnull=False).select_related("event")
     assert read and all(notification.created_at == notification.event.at for notification in read)
+
+
+def test_the_demo_mail_went_through_the_pipeline(demo):
+    from supportal.channels.email.models import InboundMessage, Status
+
+    by_mail = (
+        Case.objects.filter(inbound_emails__isnull=False, organisation__name="Globex Bank").distinct().get()
+    )
+    assert by_mail.channel == Channel.EMAIL and by_mail.requester.email == "charlie@globex.example"
+    answer = Comment.objects.filter(case=by_mail, author=by_mail.requester).get()
+    assert answer.body.startswith("Darkness is at 0") and "Original Message" not in answer.body
+    counts = {
+        s: InboundMessage.objects.filter(status=s).count() for s in (Status.DONE, Status.HELD, Status.IGNORED)
+    }
+    assert counts == {Status.DONE: 2, Status.HELD: 2, Status.IGNORED: 2}
+    assert set(InboundMessage.objects.filter(status=Status.HELD).values_list("reason_code", flat=True)) == {
+        "unknown-sender", "portal-required",
+    }  # fmt: skip

@@ -186,9 +186,11 @@ def load_demo_cases() -> int:
                 continue
             started.append(timezone.now())
             story(players, key)
+        from supportal.core.demo_email import load_demo_email
+
+        mail_started = timezone.now()
+        if load_demo_email():  # mail through the real pipeline (skipped when delivered before)
+            started.append(mail_started)
         spread_stories(started)  # over the past days, so that nothing says "just now"
         load_demo_workspace()  # macros and saved views (each skipped when there)
-    from supportal.core.demo_email import load_demo_email
-
-    load_demo_email()  # mail through the real pipeline (skipped when delivered before)
     return len(started)

@@ -231,7 +231,9 @@ def load_demo_data() -> bool:
     """Load the story; True if it was loaded now, False if it was there already (nothing written)."""
     if demo_data_loaded():
         return False
-    with transaction.atomic():
+    from supportal.notifications.case_emails import case_emails_muted
+
+    with case_emails_muted(), transaction.atomic():
         admin = User.objects.create_superuser(
             ADMIN.email, name=ADMIN.name
         )  # the first admin, as createsuperuser
@@ -269,8 +271,9 @@ def load_demo_data() -> bool:
 
 
 def _settle_history_emails() -> None:
-    """The emails the demo's past (days of stories) wrote stay in the outbox for anyone to read, marked as
-    not delivered, so that the console shows only the mail of what people do in the demo from now on."""
+    """The emails the demo's past wrote (invitations, the pipeline's confirmations) stay in the outbox for
+    anyone to read, marked as not delivered, so that the console shows only the mail of what people do in
+    the demo from now on. (The stories' case emails are not written at all: case_emails_muted.)"""
     from supportal.notifications.models import OutboundEmail, OutboundStatus
 
     OutboundEmail.objects.filter(status=OutboundStatus.QUEUED).update(

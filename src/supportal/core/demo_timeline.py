@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from supportal.cases.models import Attachment, Case, CaseEvent, CaseLink, Comment, Watcher
+from supportal.channels.email.models import InboundMessage
 from supportal.notifications.models import Notification
 
 SPAN = timedelta(days=5)
@@ -66,6 +67,9 @@ def spread_stories(boundaries: Sequence[datetime]) -> None:
         CaseLink.objects.filter(pk=link.pk).update(created_at=clock(link.created_at))
     for watcher in Watcher.objects.filter(added_at__gte=since).only("id", "added_at"):
         Watcher.objects.filter(pk=watcher.pk).update(added_at=clock(watcher.added_at))
+    for message in InboundMessage.objects.filter(received_at__gte=since).only("id", "received_at"):
+        at = clock(message.received_at)
+        InboundMessage.objects.filter(pk=message.pk).update(received_at=at, processed_at=at)
     for case in Case.objects.filter(updated_at__gte=since).only("id", *CASE_DATES):
         Case.objects.filter(pk=case.pk).update(**{name: clock(getattr(case, name)) for name in CASE_DATES})
     transaction.on_commit(lambda: _date_notifications(since))  # they are written after the commit

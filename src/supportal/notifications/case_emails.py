@@ -15,7 +15,9 @@ threads it; the inbound pipeline's automatic answers go through `send_inbound_an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -44,14 +46,35 @@ INBOUND_ANSWERS = frozenset({"email_register_first", "email_portal_required", "e
 SAME_ACTION = timedelta(seconds=2)
 
 
+_muted = threading.local()
+
+
+@contextmanager
+def case_emails_muted() -> Iterator[None]:
+    """No case emails for what happens inside (the demo's history, written days back in one go)."""
+    _muted.on = True
+    try:
+        yield
+    finally:
+        _muted.on = False
+
+
 @subscribe("case.created", "case.commented", "case.state_changed", "case.priority_changed")
 def email_people(event: DomainEvent) -> None:
-    """Send the emails one case event calls for, in one transaction (outbox rows and thread rows)."""
-    if event.event_id is None:
+    """Queue the emails of one case event as a job, so that the request that made the change does not
+    wait for them to be rendered (the job calls `email_for_event`)."""
+    if event.event_id is None or getattr(_muted, "on", False):
         return
+    from supportal.notifications.tasks import email_case_event
+
+    email_case_event(event.event_id)
+
+
+def email_for_event(event_id: int) -> None:
+    """Send the emails one case event calls for, in one transaction (outbox rows and thread rows)."""
     row = (
         CaseEvent.objects.select_related("case__requester", "case__assignee", "case__organisation", "actor")
-        .filter(pk=event.event_id)
+        .filter(pk=event_id)
         .first()
     )
     if row is None:

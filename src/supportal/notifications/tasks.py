@@ -15,3 +15,10 @@ def deliver_email(outbound_id: int) -> None:
     except DeliveryFailed as failure:  # the outbox row keeps the error; retry with backoff until it gives up
         if failure.retry_in is not None:
             raise RetryTask(str(failure), delay=failure.retry_in) from failure
+
+
+@db_task()
+def email_case_event(event_id: int) -> None:
+    from supportal.notifications.case_emails import email_for_event
+
+    email_for_event(event_id)
