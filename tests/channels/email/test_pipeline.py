@@ -180,3 +180,18 @@ def test_agents_see_the_original_email_behind_a_case_and_its_replies(story: Stor
         assert f'href="/agent/email/{pk}/"' in page
     client.force_login(story.alice)
     assert "original email" not in client.get(f"/cases/{case.number}/").content.decode()
+
+
+def test_people_copied_on_a_new_mail_watch_the_case(story: Story) -> None:
+    cc = "Bob <bob@acme.example>, charlie@globex.example, facilities@partner.example, support@example.com"
+    case = Case.objects.get(number=receive(mail(Cc=cc)).case)
+    watching = set(case.watchers.values_list("email", flat=True))
+    assert watching == {"bob@acme.example", "facilities@partner.example"}  # never another organisation's
+
+
+def test_a_reply_to_a_merged_case_lands_on_the_one_it_was_merged_into(story: Story) -> None:
+    duplicate = Case.objects.get(number=receive(mail(subject="Printer jammed again")).case)
+    survivor = Case.objects.get(number=receive(mail(subject="Printer on floor 3")).case)
+    services.case_merge(actor=story.dana, duplicate=duplicate, survivor=survivor, channel="portal")
+    receipt = receive(mail(subject=f"Re: [#{duplicate.number}] Printer jammed again", body="Still jammed."))
+    assert (receipt.outcome, receipt.case) == (Outcome.COMMENTED, survivor.number)

@@ -3,12 +3,16 @@ of a closed case, a new case, or a message held for an agent — and the automat
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
-from supportal.accounts.models import UserKind
+from django.conf import settings
+from django.db import transaction
+
+from supportal.accounts.models import User, UserKind
 from supportal.cases import policies
 from supportal.cases.models import Case, Channel
-from supportal.cases.services import attachment_add, case_create, comment_add
+from supportal.cases.services import attachment_add, case_create, comment_add, watcher_add
 from supportal.cases.services.comments import comment_add_by_watcher_address
 from supportal.channels.email.content import files_of, markdown_body, new_case_subject
 from supportal.channels.email.models import Direction, Outcome
@@ -105,6 +109,7 @@ def open_case(inbound: Inbound) -> Decision:
         )
         for file in files:
             attachment_add(actor=user, case=case, file=file, channel=Channel.EMAIL)
+        _watch_copied(inbound, case, user)
     except Forbidden as error:
         plan = organisation.plan
         if plan.portal_required_for_new_cases or not plan.allows("email"):
@@ -116,6 +121,26 @@ def open_case(inbound: Inbound) -> Decision:
     return Decision(
         Outcome.CREATED, f"Case {case.number} opened.", "created", case=case, visible_text=parsed.text.strip()
     )
+
+
+MAX_COPIED_WATCHERS = 10
+
+
+def _watch_copied(inbound: Inbound, case: Case, user: User) -> None:
+    """The people the sender copied (Cc) follow the case as watchers, as they follow the thread by mail;
+    an address the case may not have (another organisation's user) is skipped."""
+    own = {
+        settings.SUPPORT_ADDRESS.lower(),
+        parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower(),
+        user.email.lower(),
+    }
+    copied = [a for a in dict.fromkeys(inbound.parsed.cc) if a and a not in own][:MAX_COPIED_WATCHERS]
+    for address in copied:
+        try:
+            with transaction.atomic():
+                watcher_add(actor=user, case=case, watcher=address, channel=Channel.EMAIL)
+        except DomainError:
+            continue
 
 
 def _hold_not_allowed(inbound: Inbound, case: Case, code: str) -> Decision:

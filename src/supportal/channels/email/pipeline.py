@@ -123,7 +123,7 @@ def follow_up(inbound: Inbound) -> Decision | None:
     parsed = inbound.parsed
     case = case_of_message_ids([*parsed.in_reply_to, *reversed(parsed.references)])
     if case is not None:
-        inbound.case, inbound.found_by = case, "headers"
+        inbound.case, inbound.found_by = _survivor(case), "headers"
         return None
     numbers = numbers_in_tokens(parsed.text) or numbers_in_tokens(parsed.html)
     number = numbers[0] if numbers else ""
@@ -134,7 +134,18 @@ def follow_up(inbound: Inbound) -> Decision | None:
         case = Case.objects.filter(number=number).first()
         if case is not None:
             inbound.case, inbound.found_by = case, how
+    if inbound.case is not None:
+        inbound.case = _survivor(inbound.case)
     return None
+
+
+def _survivor(case: Case) -> Case:
+    """A reply to a case merged into another belongs to the one it was merged into."""
+    for _ in range(5):  # merges do not chain far; a bound keeps a bad loop harmless
+        if case.merged_into_id is None:
+            return case
+        case = Case.objects.get(pk=case.merged_into_id)
+    return case
 
 
 def deliver(inbound: Inbound) -> Decision:
