@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "supportal.api.idempotency.IdempotencyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "supportal.accounts.middleware.AgentMfaMiddleware",
     "supportal.accounts.timezone.UserTimeZoneMiddleware",

@@ -40,3 +40,11 @@ def poll_imap_mailboxes() -> None:
     from supportal.channels.email.imap import poll_all_mailboxes
 
     poll_all_mailboxes()
+
+
+@db_periodic_task(crontab(minute="7"))
+def expire_idempotency_keys() -> None:
+    """Forget the API's Idempotency-Key answers older than a day."""
+    from supportal.api.idempotency import idempotency_keys_expire
+
+    idempotency_keys_expire()

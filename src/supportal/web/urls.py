@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportal.web import account_status, attachments, notifications, people, views
+from supportal.web import account_status, attachments, notifications, people, urls_tokens, views
 from supportal.web.cases import urls as case_urls
 
 app_name = "web"
@@ -20,4 +20,5 @@ urlpatterns = [
         name="case-attachment",
     ),
     *case_urls.urlpatterns,
+    *urls_tokens.urlpatterns,
 ]

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest
-from ninja import Query, Router
+from django.http import HttpRequest, HttpResponse
+from ninja import HeaderEx, P, Query, Router
 from ninja.responses import Status
 
 from supportal.accounts.models import User
 from supportal.api.v1.auth import actor_of
-from supportal.api.v1.cases import refs
+from supportal.api.v1.cases import etags, refs
 from supportal.api.v1.cases.output import CaseWriter, detailed, load_details
 from supportal.api.v1.cases.schemas import CaseFilters, CaseIn, CaseOut, CasePatch
 from supportal.api.v1.errors import errors
@@ -109,15 +109,33 @@ def _requester(organisation: Organisation, reference: int | str | None) -> User 
     return refs.member(organisation, reference, field="requester") if reference else None
 
 
-@router.get("/{number}", response={200: CaseOut, **errors(404)}, summary="Read a case")
-def get_case(request: HttpRequest, number: str) -> CaseOut:
-    return case_json(actor_of(request), number)
+@router.get(
+    "/{number}",
+    response={200: CaseOut, **errors(404)},
+    summary="Read a case",
+    openapi_extra=etags.ETAG_RESPONSE,
+)
+def get_case(request: HttpRequest, number: str, response: HttpResponse) -> CaseOut:
+    """With the case's version as the ETag header, for a later change's If-Match."""
+    return _case_with_etag(actor_of(request), number, response)
 
 
-@router.patch("/{number}", response={200: CaseOut, **errors(404, 409)}, summary="Change a case")
-def update_case(request: HttpRequest, number: str, payload: CasePatch) -> CaseOut:
+@router.patch(
+    "/{number}",
+    response={200: CaseOut, **errors(404, 409)},
+    summary="Change a case",
+    openapi_extra=etags.ETAG_RESPONSE,
+)
+def update_case(
+    request: HttpRequest,
+    number: str,
+    payload: CasePatch,
+    response: HttpResponse,
+    if_match: HeaderEx[str | None, P(alias="If-Match", description=etags.IF_MATCH_DESCRIPTION)] = None,
+) -> CaseOut:
     """Send only the fields to change. `team` and `assignee` give the case to a team or an agent (agents
-    only; assigning a New case opens it). Unassigning is not possible yet."""
+    only; assigning a New case opens it). Unassigning is not possible yet. With `If-Match` (the ETag of
+    GET), a case changed meanwhile is left alone and the answer is 409; the answer's ETag is the new one."""
     actor = actor_of(request)
     case = access.case_for(actor, number)
     given = payload.model_dump(exclude_unset=True)
@@ -126,6 +144,8 @@ def update_case(request: HttpRequest, number: str, payload: CasePatch) -> CaseOu
             raise refs.invalid(name, "Unassigning is not possible yet; give a team or an agent.")
     changes = _changes(actor, given)
     with transaction.atomic():
+        if if_match is not None:
+            etags.lock_if_matches(case, if_match)
         if changes:
             case = services.case_update(
                 actor=actor, case=case, channel=Channel.API, reason=payload.reason, **changes
@@ -138,7 +158,7 @@ def update_case(request: HttpRequest, number: str, payload: CasePatch) -> CaseOu
                 team=refs.team(payload.team) if payload.team else None,
                 assignee=refs.agent(payload.assignee, field="assignee") if payload.assignee else None,
             )
-    return case_json(actor, number)
+    return _case_with_etag(actor, number, response)
 
 
 def _changes(actor: Actor, given: dict[str, Any]) -> dict[str, Any]:
@@ -151,6 +171,13 @@ def _changes(actor: Actor, given: dict[str, Any]) -> dict[str, Any]:
     if changes.get("config_item") is not None:
         changes["config_item"] = refs.config_item(actor, changes["config_item"])
     return changes
+
+
+def _case_with_etag(actor: Actor, number: str, response: HttpResponse) -> CaseOut:
+    """The case as the caller now sees it, its version in the response's ETag header."""
+    case = load_details(access.case_for(actor, number))
+    response["ETag"] = etags.etag_of(case)
+    return CaseWriter(actor).one(case)
 
 
 def case_json(actor: Actor, number: str) -> CaseOut:
