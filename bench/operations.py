@@ -45,7 +45,7 @@ class Operation:
     not_built: str = ""  # why it cannot be measured yet
 
 
-NOT_BUILT = (Operation("sla_tick", "SLA scheduler tick", not_built="not built yet (issue 8)"),)
+NOT_BUILT: tuple[Operation, ...] = ()  # operations listed before they can be measured
 # A new case by email from the bench's customer, with a quoted earlier mail; `{n}` makes each one unique.
 NEW_CASE_MAIL = (
     "From: {name} <{email}>\r\nTo: support@example.com\r\nSubject: Bench {n}: printer offline\r\n"
@@ -77,6 +77,9 @@ class Fixtures:
 
 
 def prepare() -> Fixtures:
+    from bench.sla import prepare_clocks
+
+    prepare_clocks()  # the seeded open cases' SLA clocks, once
     detail = (
         Case.objects.filter(reference=shape.DETAIL_REFERENCE)
         .select_related("requester")
@@ -131,6 +134,9 @@ def _session(user: User) -> str:
 
 
 def operations(fx: Fixtures) -> list[Operation]:
+    from bench.alerts import alert_operations
+    from bench.sla import sla_operations
+
     def page(user: User) -> dict[str, str]:
         return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={fx.sessions[user.email]}"}
 
@@ -200,6 +206,8 @@ def operations(fx: Fixtures) -> list[Operation]:
             headers={"Content-Type": "message/rfc822"},
             bodies=(NEW_CASE_MAIL.format(name=fx.customer.name, email=fx.customer.email, n="{n}"),),
         ),
+        *alert_operations(api(fx.integration)),  # bench/alerts.py
+        *sla_operations(),  # bench/sla.py
         *NOT_BUILT,
     ]
 

@@ -115,7 +115,7 @@ def _check(options: RunOptions) -> None:
         if not low <= value <= high:
             raise BenchError(f"{name} must be between {low} and {high}.")
     known = {"my_cases", "organisation_cases", "search", "case_detail", "agent_case", "agent_queue"}
-    known |= {"api_case_create", "api_comment", "email_ingest", "sla_tick"}
+    known |= {"api_case_create", "api_comment", "email_ingest", "alert_new", "alert_repeat", "sla_tick"}
     unknown = set(options.only) - known
     if unknown:
         raise BenchError(f"Unknown operations {sorted(unknown)}; choose from {sorted(known)}.")

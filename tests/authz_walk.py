@@ -142,7 +142,37 @@ KWARGS: dict[str, Kwarg] = {
     "provider_id": lambda w, _: ("walker-idp", False),
     "url": lambda w, _: ("walker/no/such/page/", False),  # the admin's catch-all
     "rest": lambda w, _: ("walker/no/such/endpoint", False),  # the API's JSON 404
+    "webhook_id": lambda w, _: (str(_acme_webhook(w).pk), True),
+    "delivery_id": lambda w, _: (str(_acme_delivery(w).uuid), True),
 }
+
+
+def _acme_webhook(world: World) -> Any:
+    """Acme's webhook (made by Alice), made on first use; its URL and secret are secrets."""
+    hook = getattr(world, "webhook", None)
+    if hook is None:
+        from supportal.webhooks import services as webhook_services
+
+        hook = webhook_services.webhook_create(
+            actor=world.story.alice, channel="cli", organisation=world.story.acme,
+            url="https://hooks.acme.example/acme-webhook-secret-path", event_types=["case.created"],
+        )  # fmt: skip
+        world.webhook = hook  # type: ignore[attr-defined]
+        world.secrets += ["acme-webhook-secret-path", hook.secret]
+    return hook
+
+
+def _acme_delivery(world: World) -> Any:
+    """A test delivery of Acme's webhook (queued, never sent: its job waits for a commit that never comes)."""
+    delivery = getattr(world, "delivery", None)
+    if delivery is None:
+        from supportal.webhooks import services as webhook_services
+
+        delivery = webhook_services.webhook_ping(
+            actor=world.story.alice, channel="cli", webhook=_acme_webhook(world)
+        )
+        world.delivery = delivery  # type: ignore[attr-defined]
+    return delivery
 
 
 def _inbound_message(world: World) -> str:

@@ -56,7 +56,13 @@ PUBLIC: dict[str, str] = {
 # Pages only provider staff may open: customers are always refused there.
 STAFF_PREFIXES = ("/admin/", "/agent/")
 # Management pages a customer without rights (Bob) must be refused on.
-MANAGEMENT_PREFIXES = (*STAFF_PREFIXES, "/organisation/users/", "/organisation/tokens/", "/account/tokens/")
+MANAGEMENT_PREFIXES = (
+    *STAFF_PREFIXES,
+    "/organisation/users/",
+    "/organisation/tokens/",
+    "/account/tokens/",
+    "/organisation/webhooks/",
+)
 SIGN_IN_PREFIXES = ("/accounts/login/", "/admin/login/")
 # The admin sends non-admins from its logout to its index, which sends them to sign in.
 SIGN_IN_HOPS = {"/admin/"}

@@ -55,7 +55,10 @@ INSTALLED_APPS = [
     "supportal.orgs",
     "supportal.cases",
     "supportal.cmdb",
+    "supportal.sla",
     "supportal.channels.email",
+    "supportal.channels.alerts",
+    "supportal.webhooks",
     "supportal.notifications",
     "supportal.jobs",
     "supportal.api",
@@ -211,6 +214,12 @@ SUPPORTAL_REQUIRE_AGENT_MFA = env_bool("SUPPORTAL_REQUIRE_AGENT_MFA", False)
 # Cases: a Resolved case closes by itself after this many days; cases opened without a type get this one.
 SUPPORTAL_AUTO_CLOSE_DAYS = env_int("SUPPORTAL_AUTO_CLOSE_DAYS", 7)
 SUPPORTAL_DEFAULT_CASE_TYPE = env_str("SUPPORTAL_DEFAULT_CASE_TYPE", "general-request")
+SUPPORTAL_SLA_WARNING_PERCENT = env_int("SUPPORTAL_SLA_WARNING_PERCENT", 75)  # when no SLA policy says
+
+# Outbound webhooks: an organisation's may not call private or local addresses unless this is set; a webhook
+# is disabled (and its managers told) after this many deliveries in a row were given up.
+SUPPORTAL_WEBHOOK_ALLOW_PRIVATE = env_bool("SUPPORTAL_WEBHOOK_ALLOW_PRIVATE", False)
+SUPPORTAL_WEBHOOK_DISABLE_AFTER = env_int("SUPPORTAL_WEBHOOK_DISABLE_AFTER", 5)
 
 # --- Email: every message goes to the outbox table, a job sends it through EMAIL_URL.
 EMAIL_BACKEND = "supportal.notifications.backends.OutboxBackend"
@@ -291,6 +300,8 @@ USE_TZ = True
 
 NINJA_PAGINATION_PER_PAGE = 50
 API_RATE_LIMIT = env_str("SUPPORTAL_API_RATE_LIMIT", "600/m")
+# Alert webhooks per token: far higher, since Alertmanager never retries a 429 (api/v1/alerts.py).
+API_ALERT_RATE_LIMIT = env_str("SUPPORTAL_API_ALERT_RATE_LIMIT", "6000/m")
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -82,7 +82,8 @@ def _fresh_throttles(db: None) -> None:
 
 @pytest.fixture
 def erin_api(story: Story) -> Api:
-    return Api(secret_for(story.erin))
+    """The admin, with an admin-scope token: administration through a token needs one."""
+    return Api(secret_for(story.erin, scope="admin"))
 
 
 @pytest.fixture

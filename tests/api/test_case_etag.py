@@ -80,9 +80,29 @@ def test_if_match_forms(story: Story, dana_api: Api) -> None:
     etag = dana_api.get(f"cases/{case.number}")["ETag"]
     assert patch(dana_api, case.number, {"reference": "a"}, f'"0-0", W/{etag}').status_code == 200
     assert patch(dana_api, case.number, {"reference": "b"}, "*").status_code == 200
-    malformed = patch(dana_api, case.number, {"reference": "c"}, etag.strip('"'))
-    assert malformed.status_code == 422 and set(error_of(malformed)["fields"]) == {"If-Match"}
+    for malformed in ('"unterminated', "W/12", f"{etag}, nonsense", "latest"):
+        response = patch(dana_api, case.number, {"reference": "c"}, malformed)
+        assert response.status_code == 422 and set(error_of(response)["fields"]) == {"If-Match"}, malformed
     assert Case.objects.get(pk=case.pk).reference == "b"
+
+
+def test_the_version_in_the_json_is_the_etag_and_works_as_if_match(story: Story, dana_api: Api) -> None:
+    """Clients that read the body, not the headers: `version` is the ETag without its quotes, and
+    If-Match takes it bare or quoted."""
+    case = open_case(story)
+    read = dana_api.get(f"cases/{case.number}")
+    version = read.json()["version"]
+    assert read["ETag"] == f'"{version}"'
+    listed = dana_api.get("cases").json()["items"]
+    assert [c["version"] for c in listed if c["number"] == case.number] == [version]
+    changed = patch(dana_api, case.number, {"reference": "R-1"}, version)
+    assert changed.status_code == 200, changed.content
+    new_version = changed.json()["version"]
+    assert new_version != version and changed["ETag"] == f'"{new_version}"'
+    stale = patch(dana_api, case.number, {"reference": "R-2"}, version)
+    assert stale.status_code == 409 and stale.json() == STALE
+    assert patch(dana_api, case.number, {"reference": "R-3"}, f'"{new_version}"').status_code == 200
+    assert Case.objects.get(pk=case.pk).reference == "R-3"
 
 
 def test_if_match_on_a_case_the_caller_cannot_see_is_404(story: Story) -> None:

@@ -1,4 +1,4 @@
-"""What the schemathesis run (test_fuzz_schemathesis.py) found, pinned down one request each."""
+"""What the schemathesis runs (now test_openapi_fuzz.py) found, pinned down one request each."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_multipart_without_boundary_is_a_400_not_a_500(story: Story) -> None:
 
 def test_token_expiry_with_a_far_offset_is_stored_in_utc(story: Story) -> None:
     """ISO 8601 allows offsets up to 24 hours; PostgreSQL refused one over 15:59 with a 500."""
-    response = Api(secret_for(story.erin)).post(
+    response = Api(secret_for(story.erin, scope="admin")).post(
         "tokens", {"name": "far away", "expires_at": "2194-10-13T00:16:29+20:42"}
     )
     assert response.status_code == 201, response.content
@@ -36,7 +36,7 @@ def test_token_expiry_with_a_far_offset_is_stored_in_utc(story: Story) -> None:
 
 
 def test_token_expiry_beyond_the_calendar_is_a_422(story: Story) -> None:
-    response = Api(secret_for(story.erin)).post(
+    response = Api(secret_for(story.erin, scope="admin")).post(
         "tokens", {"name": "never", "expires_at": "9999-12-31T23:59:59-20:00"}
     )
     assert response.status_code == 422
@@ -47,8 +47,24 @@ def test_organization_names_fit_the_virtual_users_name(story: Story) -> None:
     """The virtual user is "<name> (on behalf of)" in 200 characters: a long name was a 500 on
     PostgreSQL. The longest name an organisation may have now works (its virtual user's name is
     shortened), one more is a 422."""
-    api = Api(secret_for(story.erin))
+    api = Api(secret_for(story.erin, scope="admin"))
     longest = "N" * ORGANISATION_NAME_MAX
     assert api.post("organizations", {"name": longest, "plan": "free"}).status_code == 201
     response = api.post("organizations", {"name": longest + "N", "plan": "free"})
     assert response.status_code == 422 and "name" in error_of(response)["fields"]
+
+
+def test_a_path_with_a_newline_answers_the_json_404(dana_api: Api) -> None:
+    """The catch-all for unknown /api/v1/ paths missed paths with a newline (%0A): HTML 404."""
+    response = dana_api.delete("tokens/1%0A2")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert error_of(response)["error"] == "not_found"
+
+
+def test_a_single_parameter_given_twice_is_a_422(dana_api: Api) -> None:
+    """ninja kept the last of repeated values, so `?team=a&team=b` silently meant team b."""
+    response = dana_api.get("cases?team=service-desk&team=other")
+    assert response.status_code == 422
+    assert list(error_of(response)["fields"]) == ["team"]
+    assert dana_api.get("cases?state=new&state=open&team=service-desk").status_code == 200

@@ -169,12 +169,12 @@ def test_refused_callers_leave_nothing(story: Story) -> None:
     assert not IdempotentRequest.objects.exists() and not Case.objects.exists()
 
 
-@pytest.mark.parametrize("key", ["", "x" * 256, "clé", "tab\there"])
+@pytest.mark.parametrize("key", ["", "x" * 256, "clé", "tab\there", " leading", "trailing "])
 def test_keys_are_printable_ascii_up_to_255(story: Story, dana_api: Api, key: str) -> None:
     response = keyed(dana_api, "cases", acme_case(story), key)
     assert response.status_code == 422
     assert error_of(response)["fields"] == {
-        "Idempotency-Key": ["Between 1 and 255 printable ASCII characters."]
+        "Idempotency-Key": ["Between 1 and 255 printable ASCII characters, no space at either end."]
     }
     assert not Case.objects.exists()
 

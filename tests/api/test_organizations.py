@@ -36,6 +36,15 @@ def test_agents_list_every_organization(story: Story, dana_api: Api) -> None:
     }
 
 
+def test_organizations_are_found_by_name_and_account_status(story: Story, dana_api: Api) -> None:
+    assert names(dana_api.get("organizations", q="glob")) == ["Globex"]
+    assert names(dana_api.get("organizations", q="nothing like it")) == []
+    assert names(dana_api.get("organizations", account_status="green")) == ["Acme Corp", "Globex"]
+    assert names(dana_api.get("organizations", account_status="red")) == []
+    assert names(api_as(story.charlie).get("organizations", q="acme")) == []
+    assert dana_api.get("organizations", account_status="purple").status_code == 422
+
+
 def test_customers_see_only_their_own(story: Story) -> None:
     assert names(api_as(story.charlie).get("organizations")) == ["Globex"]
     assert names(api_as(story.bob).get("organizations")) == ["Acme Corp"]

@@ -305,3 +305,37 @@ def test_the_organisation_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         body = alice.get(ORGANISATION).content.decode()
     assert body.count('data-testid="integration"') == 4
+
+
+def test_user_managers_may_give_an_integration_admin_scope_and_a_rate(story: Story) -> None:
+    """Admin scope is offered to those who may grant it: on the organisation's page, its user managers
+    (and CSM, admins); a token's own rate may be set, but only admins may go above the default."""
+    integration = monitoring(story)
+    alice = client_for(story.alice)
+    page = alice.get(ORGANISATION).content.decode()
+    assert set(re.findall(r'name="scope" value="(\w+)"', page)) == set(TokenScope.values)
+    assert 'name="rate_limit"' in page
+    form = {"holder": integration.pk, "name": "Ops", "scope": "admin", "rate_limit": "60/m"}
+    secret = secret_in(alice.post(ORGANISATION, form))
+    token = ApiToken.objects.get(user=integration)
+    assert (token.scope, token.rate_limit) == ("admin", "60/min")
+    assert tokens.token_verify(secret) == token
+    shown = alice.get(ORGANISATION).content.decode()
+    assert re.search(r'data-testid="rate-limit">60/min<', shown)
+
+    too_fast = alice.post(ORGANISATION, {**form, "name": "Faster", "rate_limit": "100/s"})
+    assert too_fast.status_code == 422 and "ask an admin" in too_fast.content.decode()
+    garbled = alice.post(
+        NEW_INTEGRATION, {"name": "X", "email": "x@acme.example", "scope": "read", "rate_limit": "often"}
+    )
+    assert garbled.status_code == 422 and "1 to 10000 requests" in garbled.content.decode()
+    assert ApiToken.objects.count() == 1 and not User.objects.filter(email="x@acme.example").exists()
+
+
+def test_an_agent_who_is_no_admin_cannot_post_admin_scope(story: Story) -> None:
+    response = client_for(story.dana).post(MINE, {"name": "sneaky", "scope": "admin"})
+    assert response.status_code == 422 and "Select a valid choice." in response.content.decode()
+    erin = client_for(story.erin)
+    secret_in(erin.post(MINE, {"name": "ops", "scope": "admin", "rate_limit": "1000/min"}))
+    assert ApiToken.objects.get(user=story.erin).rate_limit == "1000/min"
+    assert not ApiToken.objects.filter(user=story.dana).exists()

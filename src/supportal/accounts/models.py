@@ -147,6 +147,7 @@ class RegistrationRequest(models.Model):
 class TokenScope(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Read and write"
+    ADMIN = "admin", "Read, write and administer"
 
 
 class ApiToken(models.Model):
@@ -157,6 +158,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64, unique=True)
     scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.WRITE)
+    # Requests allowed per period, as "600/min"; blank: the server's default (settings.API_RATE_LIMIT).
+    rate_limit = models.CharField(max_length=20, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

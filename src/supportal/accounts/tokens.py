@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -28,6 +30,13 @@ OPERATOR_LABEL = "operator (command line)"
 # last_used_at is written at most this often, so an API call does not write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 TOKEN_HOLDER_KINDS = frozenset({UserKind.AGENT, UserKind.INTEGRATION})
+# What each scope allows, in rising order: a token never makes a token of a higher scope than its own.
+SCOPE_RANK = {TokenScope.READ: 0, TokenScope.WRITE: 1, TokenScope.ADMIN: 2}
+# A token's own rate: "<requests>/<period>", the period a second, minute, hour or day. At most 10,000 per
+# period: the throttle keeps one timestamp per request in the window.
+RATE_PATTERN = r"^([1-9][0-9]{0,3}|10000)/(s|sec|m|min|h|hour|d|day)$"
+RATE_PERIODS = {"s": ("s", 1), "sec": ("s", 1), "m": ("min", 60), "min": ("min", 60)}
+RATE_PERIODS |= {"h": ("hour", 3600), "hour": ("hour", 3600), "d": ("day", 86400), "day": ("day", 86400)}
 
 
 # --- Rules (pure)
@@ -53,6 +62,42 @@ def can_manage_tokens_of(actor: Actor, owner: User) -> bool:
 
 def can_view_tokens_of(actor: Actor, owner: User) -> bool:
     return policies.is_agent(actor) or can_manage_tokens_of(actor, owner)
+
+
+def can_grant_admin_scope(actor: Actor | None, holder: User) -> bool:
+    """Admin scope lets a token administer (people, organisations, others' tokens, webhooks) as far as its
+    holder's rights go. An agent's token may have it when the agent is an admin; an integration's when
+    the person making it manages the integration's organisation's users. The operator always may."""
+    if actor is OPERATOR:
+        return True
+    if holder.kind == UserKind.AGENT:
+        return policies.is_admin(holder)
+    membership = getattr(holder, "membership", None)
+    return membership is not None and policies.can_manage_users(actor, membership.organisation)
+
+
+def can_set_rate(actor: Actor | None, rate: str) -> bool:
+    """Anyone who may make a token may slow it down; only admins and the operator may let it run faster
+    than the server's default (settings.API_RATE_LIMIT), which protects everyone else."""
+    if actor is OPERATOR or policies.is_admin(actor):
+        return True
+    return per_second(rate) <= per_second(settings.API_RATE_LIMIT)
+
+
+def normalize_rate(rate: str) -> str | None:
+    """ "600/m" as "600/min" (also "/s", "/hour", "/day"); None when it is not a rate."""
+    match = re.match(RATE_PATTERN, rate.strip())
+    return f"{int(match[1])}/{RATE_PERIODS[match[2]][0]}" if match else None
+
+
+def per_second(rate: str) -> float:
+    """Requests per second of a rate in ninja's form ("600/m", "10/5min", "600/min")."""
+    count, _, period = rate.partition("/")
+    match = re.match(r"^([0-9]*)([a-z]+)$", period.strip())
+    if match is None or match[2] not in RATE_PERIODS:
+        raise ValueError(f"Not a rate: {rate!r}")
+    seconds = (int(match[1]) if match[1] else 1) * RATE_PERIODS[match[2]][1]
+    return int(count) / seconds
 
 
 # --- Reads
@@ -120,11 +165,13 @@ def token_create(
     name: str,
     scope: str = TokenScope.WRITE,
     expires_at: datetime | None = None,
+    rate_limit: str = "",
     ip: str | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns it with its secret, which is never available again.
 
-    `actor` is the person asking, or OPERATOR (None) for the command line."""
+    `actor` is the person asking, or OPERATOR (None) for the command line. `rate_limit` ("600/min";
+    blank: the server's default) is the token's own budget of requests."""
     if actor is not OPERATOR and not can_manage_tokens_of(actor, user):
         raise Forbidden("You may not create API tokens for this user.")
     if not may_hold_token(user):
@@ -140,6 +187,15 @@ def token_create(
         problems["name"] = ["At most 100 characters."]
     if scope not in TokenScope.values:
         problems["scope"] = [f"Choose one of {', '.join(TokenScope.values)}."]
+    elif scope == TokenScope.ADMIN and not can_grant_admin_scope(actor, user):
+        problems["scope"] = [
+            "Admin scope is for admins' tokens and for integrations of organisations whose users you manage."
+        ]
+    rate = normalize_rate(rate_limit) if rate_limit.strip() else ""
+    if rate is None:
+        problems["rate_limit"] = ['1 to 10000 requests per s, min, hour or day, e.g. "600/min".']
+    elif rate and not can_set_rate(actor, rate):
+        problems["rate_limit"] = [f"At most the server's default, {settings.API_RATE_LIMIT}; ask an admin."]
     if expires_at is not None and expires_at <= timezone.now():
         problems["expires_at"] = ["Must be in the future."]
     if problems:
@@ -155,6 +211,7 @@ def token_create(
                 key_hash=hash_secret(secret),
                 scope=scope,
                 expires_at=expires_at,
+                rate_limit=rate or "",
             )
             audit_record(
                 actor=actor,
@@ -168,6 +225,7 @@ def token_create(
                     "prefix": prefix,
                     "scope": scope,
                     "expires_at": expires_at,
+                    **({"rate_limit": rate} if rate else {}),
                 },
                 ip=ip,
                 actor_label=OPERATOR_LABEL if actor is OPERATOR else "",

@@ -93,3 +93,16 @@ def case_assign(request: HttpRequest, number: str) -> HttpResponse:
         where = f" ({case.team.name})" if case.team else ""
         messages.success(request, f"Case {case.number} is assigned to {who}{where}.")
     return back(case)
+
+
+@agent_required
+@require_POST
+def case_workaround(request: HttpRequest, number: str) -> HttpResponse:
+    """ "Mark workaround" (`services.case_mark_workaround`): stops the case's workaround SLA clock."""
+    case = case_or_404(request, number)
+    try:
+        services.case_mark_workaround(actor=request.user, case=case, channel=Channel.PORTAL)
+    except DomainError as error:
+        return refused(request, case, Bound(name="workaround"), error)
+    messages.success(request, f"A workaround is recorded on case {case.number}.")
+    return back(case)

@@ -37,6 +37,7 @@ from supportal.api.v1.pagination import PageOf, PageParams, paginate
 from supportal.cases.models import Case, Priority
 from supportal.cmdb.models import ConfigItem
 from supportal.core.errors import InvalidInput, NotFound
+from supportal.sla.display import next_due_at
 
 PAGE_SIZE = 25
 ROW_RELATIONS = ("organisation", "requester", "case_type", "request_type", "team", "assignee")
@@ -178,8 +179,12 @@ def _page(cases: QuerySet[Case], cursor: str | None, ordering: tuple[str, ...]) 
     except InvalidInput:
         page = paginate(keys, PageParams(cursor=None, limit=PAGE_SIZE), ordering=ordering)
         bad_cursor = True
-    shown = Case.objects.select_related(*ROW_RELATIONS).in_bulk([case.pk for case in page.items])
-    rows = [shown[case.pk] for case in page.items if case.pk in shown]
+    shown = (
+        Case.objects.select_related(*ROW_RELATIONS)
+        .annotate(sla_next_due=next_due_at())  # the SLA badge, in the same query
+        .in_bulk([case.pk for case in page.items])
+    )
+    rows: list[Case] = [shown[case.pk] for case in page.items if case.pk in shown]
     return PageOf(rows, page.next_cursor), bad_cursor
 
 

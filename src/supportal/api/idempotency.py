@@ -9,7 +9,8 @@ under /api/v1/ carrying the header:
    a revoked or expired token is never replayed to; the cost is one indexed lookup, on these requests
    only), else the session's user (already loaded by Django's authentication middleware, which this one
    follows). No caller: the request goes on untouched and the API refuses it as usual (401).
-2. The key must be 1 to 255 printable ASCII characters (else 422, the API's error shape).
+2. The key must be 1 to 255 printable ASCII characters, no space at either end (else 422, the API's error
+   shape).
 3. A pending row (caller, key, method and path, SHA-256 of the body) is committed in its own transaction;
    the unique (caller, key) makes a concurrent second request find it and answer 409
    `idempotency_key_in_progress`. A row left pending by a crashed worker is taken over after
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, astuple, dataclass
 from datetime import timedelta
@@ -53,6 +55,8 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 API_PREFIX = "/api/v1/"
 KEY_MAX = 255
+# Printable ASCII, no space at either end (HTTP strips those, so a retry could not send the same key).
+KEY_PATTERN = r"^[!-~](?:[ -~]*[!-~])?$"
 RETENTION = timedelta(hours=24)
 # Far beyond any request's time limit: a row pending this long belongs to a worker that died.
 PENDING_TIMEOUT = timedelta(minutes=10)
@@ -105,8 +109,8 @@ class IdempotencyMiddleware:
 
 
 def key_problem(key: str) -> str | None:
-    if not 1 <= len(key) <= KEY_MAX or not all(" " <= char <= "~" for char in key):
-        return f"Between 1 and {KEY_MAX} printable ASCII characters."
+    if not 1 <= len(key) <= KEY_MAX or not re.fullmatch(KEY_PATTERN, key):
+        return f"Between 1 and {KEY_MAX} printable ASCII characters, no space at either end."
     return None
 
 

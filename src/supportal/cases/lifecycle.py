@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     REPLY = "reply", "Customer reply"
     AUTO_CLOSE = "auto-close", "Close automatically"
     MERGE = "merge", "Merge into another case"
+    RECOVER = "recover", "Resolve on recovery"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ MOVES: dict[Action, Move] = {
         _move(Action.REPLY, [State.AWAITING_INFO, State.RESOLVED], State.OPEN, Role.CUSTOMER),
         _move(Action.AUTO_CLOSE, [State.RESOLVED], State.CLOSED, Role.SYSTEM),
         _move(Action.MERGE, NOT_CLOSED, State.CLOSED, Role.AGENT),
+        # A monitoring alert that recovered resolves its case (channels/alerts), before anyone took it too.
+        _move(Action.RECOVER, NOT_CLOSED - {State.RESOLVED}, State.RESOLVED, Role.SYSTEM),
     ]
 }
 

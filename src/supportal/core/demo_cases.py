@@ -191,6 +191,15 @@ def load_demo_cases() -> int:
         mail_started = timezone.now()
         if load_demo_email():  # mail through the real pipeline (skipped when delivered before)
             started.append(mail_started)
+        from supportal.core.demo_alerts import load_demo_alerts
+
+        alerts_started = timezone.now()
+        if load_demo_alerts():  # Globex's Alertmanager through the alert webhook's service
+            started.append(alerts_started)
         spread_stories(started)  # over the past days, so that nothing says "just now"
+        if started:
+            from supportal.sla.demo import load_demo_sla
+
+            load_demo_sla()  # clocks from the spread histories, two cases near their targets, a sweep
         load_demo_workspace()  # macros and saved views (each skipped when there)
     return len(started)

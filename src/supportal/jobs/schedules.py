@@ -48,3 +48,19 @@ def expire_idempotency_keys() -> None:
     from supportal.api.idempotency import idempotency_keys_expire
 
     idempotency_keys_expire()
+
+
+@db_periodic_task(crontab(minute="*"))
+def retry_webhook_deliveries() -> None:
+    """Send webhook deliveries due for a retry (exponential backoff), or whose first job was lost."""
+    from supportal.webhooks.delivery import deliveries_retry_due
+
+    deliveries_retry_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def sla_sweep() -> None:
+    """Mark the SLA clocks whose warning or due time has come, and tell the people (sla.notify)."""
+    from supportal.sla.services import sla_sweep as sweep
+
+    sweep()

@@ -123,6 +123,10 @@ class OrganisationAdmin(ConfigAdmin):
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            if "plan" in form.changed_data:  # the SLA clocks of its open cases follow the new plan
+                from supportal.sla.services import sla_retarget_organisation
+
+                sla_retarget_organisation(organisation=obj)
             return
         created = services.organisation_create(
             actor=request.user,

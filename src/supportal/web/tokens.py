@@ -88,7 +88,8 @@ def _token_holder(request: HttpRequest) -> User:
 @require_http_methods(["GET", "POST"])
 def account_tokens(request: HttpRequest) -> HttpResponse:
     holder = _token_holder(request)
-    form = TokenForm(request.POST if request.method == "POST" else None, scopes=scope_choices(holder))
+    scopes = scope_choices(tokens.can_grant_admin_scope(holder, holder))
+    form = TokenForm(request.POST if request.method == "POST" else None, scopes=scopes)
     created: Created | None = None
     status = 200
     if request.method == "POST":
@@ -102,6 +103,7 @@ def account_tokens(request: HttpRequest) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     scope=form.cleaned_data["scope"],
                     expires_at=form.expires_at(),
+                    rate_limit=form.cleaned_data["rate_limit"],
                     ip=client_ip(request),
                 )
             except DomainError as error:
@@ -109,7 +111,7 @@ def account_tokens(request: HttpRequest) -> HttpResponse:
                 status = error.status
             else:
                 created, status = Created(token, secret), 200
-                form = TokenForm(scopes=scope_choices(holder))
+                form = TokenForm(scopes=scopes)
     own = list(tokens.tokens_visible_to(holder).order_by("-created_at", "-id"))
     context = {"form": form, "rows": token_rows(own, timezone.now()), "created": created}
     return render(request, "web/tokens/account.html", context, status=status)
@@ -164,6 +166,12 @@ def _integrations(organisation: Organisation) -> list[User]:
     )
 
 
+def _scopes(request: HttpRequest, organisation: Organisation) -> list[tuple[str, str]]:
+    """Admin scope for integrations' tokens is offered to whoever manages the organisation's users (as
+    everyone on this page does; accounts.tokens.can_grant_admin_scope decides again on creation)."""
+    return scope_choices(policies.can_manage_users(request.user, organisation))
+
+
 def _query(request: HttpRequest, organisation: Organisation) -> str:
     """``?organisation=<id>`` when the page was opened with it (CSM and admins), for forms and links."""
     return f"?{urlencode({'organisation': organisation.pk})}" if request.GET.get("organisation") else ""
@@ -181,7 +189,7 @@ def _render_organisation(
 ) -> HttpResponse:
     integrations = _integrations(organisation) if integrations is None else integrations
     now = timezone.now()
-    scopes = scope_choices(None)
+    scopes = _scopes(request, organisation)
     context = {
         "organisation": organisation,
         "integrations": [(user, token_rows(list(user.api_tokens.all()), now)) for user in integrations],
@@ -202,7 +210,9 @@ def organisation_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _render_organisation(request, organisation)
     integrations = _integrations(organisation)
-    form = IntegrationTokenForm(request.POST, scopes=scope_choices(None), integrations=integrations)
+    form = IntegrationTokenForm(
+        request.POST, scopes=_scopes(request, organisation), integrations=integrations
+    )
     if not form.is_valid():
         return _render_organisation(
             request, organisation, integrations=integrations, token_form=form, status=422
@@ -216,6 +226,7 @@ def organisation_tokens(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],
             expires_at=form.expires_at(),
+            rate_limit=form.cleaned_data["rate_limit"],
             ip=client_ip(request),
         )
     except DomainError as error:
@@ -232,7 +243,7 @@ def organisation_tokens(request: HttpRequest) -> HttpResponse:
 def organisation_integration_create(request: HttpRequest) -> HttpResponse:
     """A new integration user and its first token, together or not at all."""
     organisation = _organisation(request)
-    form = NewIntegrationForm(request.POST, scopes=scope_choices(None))
+    form = NewIntegrationForm(request.POST, scopes=_scopes(request, organisation))
     if not form.is_valid():
         return _render_organisation(request, organisation, integration_form=form, status=422)
     data = form.cleaned_data
@@ -254,6 +265,7 @@ def organisation_integration_create(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 scope=data["scope"],
                 expires_at=form.expires_at(),
+                rate_limit=data["rate_limit"],
                 ip=client_ip(request),
             )
     except DomainError as error:  # a clash before the integration exists: its email address is taken

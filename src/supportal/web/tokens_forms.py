@@ -11,22 +11,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from supportal.accounts.models import TokenScope, User
 from supportal.core.errors import DomainError
-from supportal.orgs import policies
 
 # Expiry as a choice of periods (days); "" never expires. A date picker invites typing a past date.
 EXPIRY_CHOICES = (("", "Never"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year"))
-ADMIN_SCOPE = "admin"  # offered only when TokenScope has it, and only for an admin's own tokens
 
 
-def scope_choices(holder: User | None) -> list[tuple[str, str]]:
-    """The scopes a token for `holder` may have: read and write; admin scope only for admins."""
-    may_admin = holder is not None and policies.is_admin(holder)
+def scope_choices(may_admin: bool) -> list[tuple[str, str]]:
+    """The scopes to offer: read and write; admin scope only to people who may grant it
+    (accounts.tokens.can_grant_admin_scope decides, again, when the token is made)."""
     return [
-        (str(value), str(label)) for value, label in TokenScope.choices if value != ADMIN_SCOPE or may_admin
+        (str(value), str(label))
+        for value, label in TokenScope.choices
+        if value != TokenScope.ADMIN or may_admin
     ]
 
 
@@ -41,12 +42,22 @@ class TokenForm(forms.Form):
     )
     scope = forms.ChoiceField(label="Scope", widget=forms.RadioSelect)
     expires = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, required=False)
+    rate_limit = forms.CharField(
+        label="Rate limit",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. 120/min", "spellcheck": "false"}),
+    )
 
     def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("scope", TokenScope.READ)
         super().__init__(*args, **kwargs)
         scope_field: forms.ChoiceField = self.fields["scope"]  # type: ignore[assignment]
         scope_field.choices = scopes
+        self.fields["rate_limit"].help_text = (
+            "Requests per s, min, hour or day, e.g. “120/min”. Empty: the server's default, "
+            f"{settings.API_RATE_LIMIT}."
+        )
 
     def expires_at(self) -> datetime | None:
         days = self.cleaned_data.get("expires") or ""
@@ -59,7 +70,7 @@ class IntegrationTokenForm(TokenForm):
     holder = forms.TypedChoiceField(
         label="Integration", coerce=int, error_messages={"required": "Choose the integration."}
     )
-    field_order = ("holder", "name", "scope", "expires")
+    field_order = ("holder", "name", "scope", "expires", "rate_limit")
 
     def __init__(self, *args: Any, integrations: Iterable[User], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_token_%s")  # shares a page with NewIntegrationForm: distinct ids
@@ -84,7 +95,7 @@ class NewIntegrationForm(TokenForm):
         max_length=254,
         help_text="Identifies the integration (it never signs in and is never emailed); must be unique.",
     )
-    field_order = ("name", "email", "scope", "expires")
+    field_order = ("name", "email", "scope", "expires", "rate_limit")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_integration_%s")

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from supportal.web import account_status, attachments, notifications, people, urls_tokens, views
+from supportal.web import (
+    account_status,
+    attachments,
+    notifications,
+    people,
+    urls_tokens,
+    urls_webhooks,
+    views,
+)
 from supportal.web.cases import urls as case_urls
 
 app_name = "web"
@@ -21,4 +29,5 @@ urlpatterns = [
     ),
     *case_urls.urlpatterns,
     *urls_tokens.urlpatterns,
+    *urls_webhooks.urlpatterns,
 ]

@@ -50,7 +50,10 @@ def test_a_customer_opens_a_case(story: Story, alice: Api) -> None:
         },
         {"email": "ops@elsewhere.example", "user": None},
     ]
-    assert case["sla"] is None and case["actions"] == ["close"] and case["links"] == []
+    assert [(clock["metric"], clock["status"]) for clock in case["sla"]] == [
+        ("response", "running"), ("workaround", "running"), ("resolution", "running")
+    ]  # fmt: skip
+    assert case["actions"] == ["close"] and case["links"] == []
     assert Case.objects.get(number=case["number"]).channel == "api"
 
 

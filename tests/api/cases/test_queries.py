@@ -58,11 +58,12 @@ def test_the_query_budget(story: Story, dana: Api, django_assert_num_queries: An
     for n in range(1, 5):
         busy_case(story, n)
     dana.get("cases")
-    # token 1, throttle 6; cases 1, their watchers 1, links either way 2, state names 1
-    with django_assert_num_queries(12):
+    # token 1, throttle 6; cases 1, their watchers 1, links either way 2, SLA clocks 1, state names 1
+    with django_assert_num_queries(13):
         assert len(dana.get("cases").json()["items"]) == 10
-    # token 1, throttle 6; the case 1, its merged_into 0 (none), watchers 1, links 2, state names 1
-    with django_assert_num_queries(12):
+    # token 1, throttle 6; the case 1, its merged_into 0 (none), watchers 1, links 2, SLA clocks 1,
+    # state names 1
+    with django_assert_num_queries(13):
         assert dana.get(f"cases/{case.number}").status_code == 200
 
 

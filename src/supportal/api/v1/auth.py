@@ -1,7 +1,12 @@
 """Who is calling: a signed-in session (CSRF-checked on unsafe methods) or `Authorization: Bearer <token>`.
 
-Read-scope tokens may only read. Failed attempts count against the caller's address, and every caller
-against its own budget (settings.API_RATE_LIMIT), so a token cannot be guessed or the API flooded.
+Scopes: a read token may only read; a write token also works cases and everything else but administration;
+administration (people, organisations' settings, other people's tokens, webhooks) needs an admin-scope
+token (`require_admin_scope`, called by those operations). A session acts with its person's own rights.
+
+Failed attempts count against the caller's address, and every caller against its own budget (a token's own
+`rate_limit`, else settings.API_RATE_LIMIT), so a token cannot be guessed or the API flooded; over budget
+the answer is 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -93,9 +98,21 @@ def api_token_of(request: HttpRequest) -> ApiToken | None:
     return token
 
 
+def require_admin_scope(request: HttpRequest) -> None:
+    """Administration (people, organisations, tokens, webhooks) through a token needs an admin-scope
+    token (403 otherwise); a session acts with its person's own rights. The caller's rights are checked
+    as ever after this: the scope only caps what a token may do."""
+    token = api_token_of(request)
+    if token is not None and token.scope != TokenScope.ADMIN:
+        raise AuthorizationError(
+            403, "This needs an admin-scope token (people, organisations, others' tokens, webhooks)."
+        )
+
+
 class ApiRateThrottle(SimpleRateThrottle):
-    """Per token (or per signed-in user for sessions). The rate is read from settings on every request,
-    and nothing about one request is kept on the (shared) instance but the last suggested wait."""
+    """Per token (or per signed-in user for sessions), at the token's own rate or settings.API_RATE_LIMIT.
+    The rate is read on every request, and nothing about one request is kept on the (shared) instance but
+    the last suggested wait."""
 
     scope = "api"
     setting = "API_RATE_LIMIT"
@@ -104,7 +121,10 @@ class ApiRateThrottle(SimpleRateThrottle):
         super().__init__(rate=self.current_rate())
         self._last_wait: float | None = None
 
-    def current_rate(self) -> str:
+    def current_rate(self, request: HttpRequest | None = None) -> str:
+        token = api_token_of(request) if request is not None else None
+        if token is not None and token.rate_limit:
+            return token.rate_limit
         return str(getattr(settings, self.setting))
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
@@ -118,7 +138,7 @@ class ApiRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request: HttpRequest) -> bool:
-        allowed, duration = self.parse_rate(self.current_rate())
+        allowed, duration = self.parse_rate(self.current_rate(request))
         key = self.get_cache_key(request)
         if key is None or allowed is None or duration is None:
             return True
@@ -141,7 +161,7 @@ class FailedAuthThrottle(ApiRateThrottle):
     scope = "anon"
     setting = "API_ANON_RATE_LIMIT"
 
-    def current_rate(self) -> str:
+    def current_rate(self, request: HttpRequest | None = None) -> str:
         return str(getattr(settings, self.setting, None) or settings.API_RATE_LIMIT)
 
     def get_cache_key(self, request: HttpRequest) -> str | None:

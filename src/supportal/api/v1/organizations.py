@@ -1,4 +1,7 @@
-"""/api/v1/organizations: list, create (admins), read, and change the account status."""
+"""/api/v1/organizations: list, create (admins), read, and change the account status.
+
+Creating and changing organizations is administration: through a token it needs an admin-scope one.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from supportal.accounts.models import User, UserKind, normalize_email
-from supportal.api.v1.auth import actor_of, ip_of
+from supportal.api.v1.auth import actor_of, ip_of, require_admin_scope
 from supportal.api.v1.errors import errors
 from supportal.api.v1.pagination import Page, PageParams, paginate
 from supportal.api.v1.schemas import Id, Input, UserRef, user_ref
@@ -44,6 +47,11 @@ class OrganizationIn(Input):
     domains: list[str] = Field(default_factory=list, max_length=50)
     self_registration: bool = False
     shared_login: bool = False
+
+
+class OrganizationFilters(Input):  # Input: no NUL characters in the query either
+    q: str | None = Field(None, max_length=200, description="Part of the name, any case.")
+    account_status: AccountStatus | None = Field(None, description="Only organizations with this status.")
 
 
 class AccountStatusIn(Input):
@@ -82,9 +90,16 @@ def organization_out(organisation: Organisation) -> OrganizationOut:
 
 
 @router.get("", response={200: Page[OrganizationOut], **errors()}, summary="List organizations")
-def list_organizations(request: HttpRequest, page: Query[PageParams]) -> Page[OrganizationOut]:
+def list_organizations(
+    request: HttpRequest, page: Query[PageParams], filters: Query[OrganizationFilters]
+) -> Page[OrganizationOut]:
     """Every organization for agents; a customer's own organization for customers."""
-    result = paginate(_detailed(selectors.organisations_visible_to(actor_of(request))), page)
+    organisations = selectors.organisations_visible_to(actor_of(request))
+    if filters.q and filters.q.strip():
+        organisations = organisations.filter(name__icontains=filters.q.strip())
+    if filters.account_status is not None:
+        organisations = organisations.filter(account_status=filters.account_status)
+    result = paginate(_detailed(organisations), page)
     return Page[OrganizationOut](
         items=[organization_out(o) for o in result.items], next_cursor=result.next_cursor
     )
@@ -92,7 +107,8 @@ def list_organizations(request: HttpRequest, page: Query[PageParams]) -> Page[Or
 
 @router.post("", response={201: OrganizationOut, **errors(409)}, summary="Create an organization")
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[OrganizationOut]:
-    """Admins only. Creates the organization's virtual user too."""
+    """Admins only (through a token: an admin-scope one). Creates the organization's virtual user too."""
+    require_admin_scope(request)
     actor = actor_of(request)
     if not policies.can_configure_organisations(actor):
         raise Forbidden("Only admins may create organizations.")
@@ -139,9 +155,11 @@ def change_account_status(
     request: HttpRequest, organization_id: int, payload: AccountStatusIn
 ) -> Status[AccountStatusChangeOut]:
     """Raise or lower the account status (green, amber, red), saying why; the CSM is told by email.
-    Customers who manage the organization's users or approve its changes may; so may its CSM and admins."""
+    Customers who manage the organization's users or approve its changes may; so may its CSM and admins.
+    Through a token: an admin-scope one."""
     actor = actor_of(request)
     organisation = access.organisation_to_change(actor, organization_id, policies.can_change_account_status)
+    require_admin_scope(request)
     change = services.account_status_change(
         actor=actor,
         channel=AuditChannel.API,

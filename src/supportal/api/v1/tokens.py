@@ -1,4 +1,8 @@
-"""/api/v1/tokens: list your API tokens (or, if you may, someone's), create one, revoke one."""
+"""/api/v1/tokens: list your API tokens (or, if you may, someone's), create one, revoke one.
+
+Through a token: your own tokens with a write token (never one of a higher scope than the calling
+token's); anyone else's (an integration's, or, for admins, an agent's) with an admin-scope token.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from pydantic import field_validator
 
 from supportal.accounts import tokens
 from supportal.accounts.models import ApiToken, TokenScope
-from supportal.api.v1.auth import actor_of, ip_of
+from supportal.api.v1.auth import actor_of, api_token_of, ip_of, require_admin_scope
 from supportal.api.v1.errors import errors
 from supportal.api.v1.pagination import Page, PageParams, paginate
 from supportal.api.v1.schemas import Id, Input
@@ -32,6 +36,7 @@ class TokenOut(Schema):
     last_used_at: datetime | None = Field(description="To the minute.")
     expires_at: datetime | None
     revoked_at: datetime | None
+    rate_limit: str | None = Field(description="Its own budget of requests; null: the server's default.")
 
 
 class TokenCreated(TokenOut):
@@ -43,6 +48,12 @@ class TokenIn(Input):
     scope: TokenScope = TokenScope.WRITE
     user: Id | None = Field(None, description="Whose token; yourself when left out.")
     expires_at: datetime | None = None
+    rate_limit: str | None = Field(
+        None,
+        pattern=tokens.RATE_PATTERN,
+        description="Requests allowed per second, minute, hour or day, e.g. `600/min`; left out: the "
+        "server's default. Only admins may set more than the default.",
+    )
 
     @field_validator("expires_at")
     @classmethod
@@ -71,6 +82,7 @@ def token_out(token: ApiToken) -> TokenOut:
         last_used_at=token.last_used_at,
         expires_at=token.expires_at,
         revoked_at=token.revoked_at,
+        rate_limit=token.rate_limit or None,
     )
 
 
@@ -89,9 +101,22 @@ def list_tokens(
 
 @router.post("", response={201: TokenCreated, **errors(404, 409)}, summary="Create an API token")
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]:
-    """For yourself (agents and integration users), or for an integration user you manage."""
+    """For yourself (agents and integration users), or for an integration user you manage (through a
+    token: an admin-scope one). Admin scope: for admins' own tokens, and integrations' whose organisation's
+    users you manage. A token may not make a token of a higher scope than its own."""
     actor = actor_of(request)
     owner = access.user_for(actor, payload.user) if payload.user is not None else actor
+    if owner.pk != actor.pk:
+        require_admin_scope(request)
+    calling = api_token_of(request)
+    if (
+        calling is not None
+        and tokens.SCOPE_RANK[payload.scope] > tokens.SCOPE_RANK[TokenScope(calling.scope)]
+    ):
+        raise Forbidden(
+            f"A {calling.scope}-scope token may not make a {payload.scope.value}-scope token.",
+            fields={"scope": [f"At most {calling.scope}, the scope of the token you call with."]},
+        )
     token, secret = tokens.token_create(
         actor=actor,
         channel=AuditChannel.API,
@@ -99,6 +124,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]
         name=payload.name,
         scope=payload.scope.value,
         expires_at=payload.expires_at,
+        rate_limit=payload.rate_limit or "",
         ip=ip_of(request),
     )
     return Status(201, TokenCreated(**token_out(token).model_dump(), token=secret))
@@ -106,9 +132,12 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreated]
 
 @router.delete("/{int:token_id}", response={204: None, **errors(404)}, summary="Revoke an API token")
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+    """Your own, or (through a token: an admin-scope one) one of a token holder you manage."""
     actor = actor_of(request)
     token = tokens.token_for(actor, token_id)
     if token is None:
         raise NotFound("No such token.")
+    if token.user_id != actor.pk:
+        require_admin_scope(request)
     tokens.token_revoke(actor=actor, channel=AuditChannel.API, token=token, ip=ip_of(request))
     return Status(204, None)

@@ -1,16 +1,19 @@
-"""/api/v1/users: list and read the people the caller may see, add customers and agents, set groups."""
+"""/api/v1/users: list and read the people the caller may see, add customers and agents, set groups.
+
+Adding people and changing their groups is administration: through a token it needs an admin-scope one.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from supportal.accounts.models import User, UserKind
-from supportal.api.v1.auth import actor_of, ip_of
+from supportal.api.v1.auth import actor_of, ip_of, require_admin_scope
 from supportal.api.v1.errors import errors
 from supportal.api.v1.pagination import Page, PageParams, paginate
 from supportal.api.v1.schemas import Id, Input
@@ -51,8 +54,9 @@ class UserPatch(Input):
     groups: list[str] = Field(description="The customer user's permission group codes, replacing theirs.")
 
 
-class UserFilters(Schema):
+class UserFilters(Input):  # Input: no NUL characters in the query either
     organization: Id | None = Field(None, description="Only users of this organization.")
+    q: str | None = Field(None, max_length=200, description="Part of the email address or name, any case.")
 
 
 def _detailed(queryset: QuerySet[User]) -> QuerySet[User]:
@@ -81,6 +85,9 @@ def list_users(request: HttpRequest, page: Query[PageParams], filters: Query[Use
     users = selectors.users_visible_to(actor_of(request))
     if filters.organization is not None:
         users = users.filter(membership__organisation_id=filters.organization)
+    if filters.q and filters.q.strip():
+        q = filters.q.strip()
+        users = users.filter(Q(email__icontains=q) | Q(name__icontains=q))
     result = paginate(_detailed(users), page)
     return Page[UserOut](items=[user_out(u) for u in result.items], next_cursor=result.next_cursor)
 
@@ -88,7 +95,8 @@ def list_users(request: HttpRequest, page: Query[PageParams], filters: Query[Use
 @router.post("", response={201: UserOut, **errors(409)}, summary="Add a user")
 def create_user(request: HttpRequest, payload: UserIn) -> Status[UserOut]:
     """A customer (or integration) user of an organization, by its user managers, CSM or an admin;
-    or an agent (`is_agent`), by an admin."""
+    or an agent (`is_agent`), by an admin. Through a token: an admin-scope one."""
+    require_admin_scope(request)
     actor = actor_of(request)
     user = _create_agent(actor, payload) if payload.is_agent else _create_customer(actor, payload)
     prefetch_related_objects([user], "membership__groups", "teams")
@@ -169,9 +177,11 @@ def get_user(request: HttpRequest, user_id: int) -> UserOut:
 
 @router.patch("/{int:user_id}", response={200: UserOut, **errors(404)}, summary="Change a user's groups")
 def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> UserOut:
-    """Replace a customer user's permission groups (user managers of the organization, its CSM, admins)."""
+    """Replace a customer user's permission groups (user managers of the organization, its CSM, admins;
+    through a token: an admin-scope one)."""
     actor = actor_of(request)
     user = access.user_for(actor, user_id)
+    require_admin_scope(request)
     if not Membership.objects.filter(user=user).exists():
         raise InvalidInput(
             "Only users of an organization have permission groups.",

@@ -24,6 +24,10 @@ class EventKind(models.TextChoices):
     LINKED = "linked", "Linked"
     MERGED = "merged", "Merged"
     ESCALATED = "escalated", "Escalated"
+    ALERT = "alert", "Monitoring alert"
+    WORKAROUND = "workaround", "Workaround given"
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACHED = "sla_breached", "SLA breached"
 
 
 class CaseEvent(models.Model):

@@ -12,6 +12,7 @@ from supportal.cases.services.routing import case_assign
 from supportal.cases.services.transitions import case_transition
 from supportal.cases.services.updates import case_update
 from supportal.cases.services.watchers import watcher_add, watcher_remove
+from supportal.cases.services.workaround import case_mark_workaround
 
 __all__ = [
     "attachment_add",
@@ -19,6 +20,7 @@ __all__ = [
     "case_create",
     "case_escalate",
     "case_link",
+    "case_mark_workaround",
     "case_merge",
     "case_transition",
     "case_update",

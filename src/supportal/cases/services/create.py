@@ -12,7 +12,17 @@ from django.utils import timezone
 from supportal.accounts.models import User, UserKind
 from supportal.cases import policies, search
 from supportal.cases.lifecycle import State
-from supportal.cases.models import Case, CaseType, Channel, EventKind, Kind, Level, RequestType, Visibility
+from supportal.cases.models import (
+    Case,
+    CaseType,
+    Channel,
+    EventKind,
+    Kind,
+    Level,
+    Priority,
+    RequestType,
+    Visibility,
+)
 from supportal.cases.services import history, routing
 from supportal.cases.services.extra_fields import clean_extra
 from supportal.cases.services.numbers import next_case_number
@@ -20,7 +30,7 @@ from supportal.cases.services.priority import EMAIL_PRIORITY, priority_for
 from supportal.cases.services.watchers import clean_watchers, save_watchers
 from supportal.core.errors import Forbidden, InvalidInput
 from supportal.core.markdown import check_markdown
-from supportal.orgs.models import Organisation
+from supportal.orgs.models import Organisation, Team
 from supportal.orgs.policies import Actor, is_agent
 
 T = TypeVar("T")
@@ -50,12 +60,16 @@ def case_create(
     extra: dict[str, Any] | None = None,
     filed_reason: str = "",
     follow_up_of: Case | None = None,
+    priority: str | None = None,
+    team: Team | None = None,
 ) -> Case:
     """Open a case (or an order, when the request type is one) and route it to a team.
 
     `actor` is whoever files it; `requester` the customer it is for (the actor when a customer files
     their own; the organisation's virtual user when an alert or an integration files it).
     `follow_up_of` names the Closed case a reply is following up (see `links.follow_up_create`).
+    `priority` set overrides the urgency x impact matrix (an alert's severity); `team` set replaces the
+    routing rules.
     """
     if follow_up_of is not None:  # a reply to a Closed case: whoever may reply may open its follow-up
         if not policies.can_comment(actor, follow_up_of):
@@ -80,6 +94,8 @@ def case_create(
     for name, value in (("urgency", urgency), ("impact", impact)):
         if value not in Level.values:
             errors[name] = ["Choose high, medium or low."]
+    if priority is not None and priority not in Priority.values:
+        errors["priority"] = ["Choose P1, P2, P3 or P4."]
     if visibility not in Visibility.values:
         errors["visibility"] = ["Choose private or organization."]
     if channel not in Channel.values:
@@ -96,7 +112,8 @@ def case_create(
         _collect(errors, lambda: check_markdown(description, field="description"))
     if errors:
         raise InvalidInput("The case could not be opened.", fields=errors)
-    priority = EMAIL_PRIORITY if channel == Channel.EMAIL else priority_for(urgency, impact)
+    if priority is None:
+        priority = EMAIL_PRIORITY if channel == Channel.EMAIL else priority_for(urgency, impact)
     filed_by = history.user_of(actor) if actor.pk != requester.pk else None
 
     with transaction.atomic():
@@ -146,7 +163,7 @@ def case_create(
         )
         save_watchers(case, watcher_list, actor=actor, channel=channel, record_events=False)
         search.index_case(case)
-        routing.route_new_case(case, channel=channel)
+        routing.route_new_case(case, channel=channel, team=team)
     return case
 
 

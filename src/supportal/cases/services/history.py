@@ -9,7 +9,7 @@ from django.utils import timezone
 from supportal.accounts.models import User
 from supportal.cases.models import Case, CaseEvent, Channel, EventKind
 from supportal.core.domain_events import DomainEvent, publish
-from supportal.orgs.policies import Actor
+from supportal.orgs.policies import Actor, is_agent
 
 
 def user_of(actor: Actor) -> User | None:
@@ -46,6 +46,9 @@ def record(
         data=data or {},
         at=timezone.now(),
     )
+    from supportal.sla.services.follow import clocks_follow  # the SLA clocks follow every event
+
+    clocks_follow(case, event, by_agent=is_agent(actor) and on_behalf_of is None)
     if publish_as:
         publish(
             DomainEvent(

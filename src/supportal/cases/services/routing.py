@@ -31,15 +31,17 @@ def rule_for(case: Case) -> RoutingRule | None:
     )
 
 
-def route_new_case(case: Case, *, channel: Channel | str) -> None:
-    """Called by `case_create` in its transaction: set the team (and maybe the next agent in turn)."""
-    rule = rule_for(case)
-    if rule is None:
+def route_new_case(case: Case, *, channel: Channel | str, team: Team | None = None) -> None:
+    """Called by `case_create` in its transaction: set the team (and maybe the next agent in turn).
+    `team` given (an alert integration's) is used instead of the rules."""
+    rule = rule_for(case) if team is None else None
+    team = team or (rule.team if rule is not None else None)
+    if team is None:
         return
     router = system_user("routing", "Routing rules")
-    case.team = rule.team
+    case.team = team
     fields = ["team"]
-    if rule.assign_round_robin:
+    if rule is not None and rule.assign_round_robin:
         agent = next_in_turn(rule.team)
         if agent is not None:
             case.assignee = agent
@@ -51,7 +53,7 @@ def route_new_case(case: Case, *, channel: Channel | str) -> None:
         actor=router,
         channel=Channel.SYSTEM,
         public=False,
-        data={"old": None, "new": case.assignee_id, "team": rule.team_id, "rule": rule.name},
+        data={"old": None, "new": case.assignee_id, "team": case.team_id, "rule": rule.name if rule else ""},
         publish_as="case.assigned",
     )
 

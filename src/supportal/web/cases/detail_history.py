@@ -259,6 +259,25 @@ class _Writer:
         name = f" ({data['level_name']})" if data.get("level_name") else ""
         return f"escalated the case to level {data.get('new')}{name}"
 
+    def _alert(self, data: dict[str, Any], entry: Entry) -> str:
+        """A monitoring alert fired again or recovered (channels/alerts); counts since the last entry."""
+        name = f"“{data['alertname']}”" if data.get("alertname") else "the alert"
+        count = f"{data.get('count', 1)} firing notifications"
+        flaps = f", {data['flaps']} flaps" if data.get("flaps") else ""
+        if data.get("status") == "resolved":
+            left_open = "; flapping, so the case stays open" if data.get("flapping") else ""
+            return f"reported that {name} recovered ({count}{flaps}){left_open}"
+        return f"reported that {name} is firing again ({count}{flaps})"
+
+    def _workaround(self, data: dict[str, Any], entry: Entry) -> str:
+        return "gave a workaround"
+
+    def _sla_warning(self, data: dict[str, Any], entry: Entry) -> str:
+        return f"warned that the {_sla_target(data)} target is due soon"
+
+    def _sla_breached(self, data: dict[str, Any], entry: Entry) -> str:
+        return f"recorded that the {_sla_target(data)} target was missed"
+
 
 def _priority(value: Any) -> str:
     return str(Priority(value).label) if value in Priority.values else str(value)
@@ -266,3 +285,8 @@ def _priority(value: Any) -> str:
 
 def _visibility(value: Any) -> str:
     return str(CaseVisibility(value).label).lower() if value in CaseVisibility.values else str(value)
+
+
+def _sla_target(data: dict[str, Any]) -> str:
+    names = {"response": "first response", "workaround": "workaround", "resolution": "resolution"}
+    return names.get(str(data.get("metric")), "SLA")

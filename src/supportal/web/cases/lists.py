@@ -23,6 +23,7 @@ from supportal.cases.models import Case, CaseType, Kind
 from supportal.cases.services.priority import state_labels
 from supportal.core.errors import InvalidInput
 from supportal.orgs.policies import is_agent
+from supportal.sla.display import next_due_at
 from supportal.web.cases import lists_filters, lists_paging, lists_pickers
 from supportal.web.cases.lists_filters import DEFAULT_SORT, SORTS, CaseFilterForm
 
@@ -107,6 +108,7 @@ def _listing(request: HttpRequest, listing: Listing) -> HttpResponse:
     visible = selectors.cases_visible_to(actor).filter(kind=listing.kind)
     found = lists_filters.narrowed(actor, visible, filters, {code: pk for pk, code, _ in types})
     found = found.select_related("requester", "case_type", *(("organisation",) if agent else ()))
+    found = found.annotate(sla_next_due=next_due_at())  # the SLA badge, in the page's own query
     # My cases: what I requested and what I watch, each paged on its own index, then merged.
     parts = [found] if agent or organisation_scope else lists_paging.parts_of_mine(actor, found)
     ordering = SORTS[filters.get("sort", DEFAULT_SORT)][1]

@@ -20,7 +20,20 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="create a token for a user and print it once")
         create.add_argument("--user", required=True, help="the email address of the token's holder")
         create.add_argument("--name", required=True, help="what the token is for, e.g. 'Alertmanager'")
-        create.add_argument("--scope", choices=TokenScope.values, default=TokenScope.WRITE)
+        create.add_argument(
+            "--scope",
+            choices=TokenScope.values,
+            default=TokenScope.WRITE,
+            help="read; write (the default: everything but administration); admin (also people, "
+            "organisations, others' tokens and webhooks, as far as the user's rights go)",
+        )
+        create.add_argument(
+            "--rate",
+            default="",
+            metavar="N/PERIOD",
+            help="the token's own budget of requests, e.g. 600/min (per s, min, hour or day); "
+            "default: SUPPORTAL_API_RATE_LIMIT",
+        )
         listing = actions.add_parser("list", help="list a user's tokens (never their secrets)")
         listing.add_argument("--user", required=True, help="the email address of the tokens' holder")
         revoke = actions.add_parser("revoke", help="revoke a token for good")
@@ -51,9 +64,11 @@ class Command(BaseCommand):
             user=self._user(options["user"]),
             name=options["name"],
             scope=options["scope"],
+            rate_limit=options["rate"],
         )
+        rate = f", at most {token.rate_limit}" if token.rate_limit else ""
         self.stderr.write(
-            f"Created {token.scope} token {token.prefix!r} ({token.name}) for {token.user.email}. "
+            f"Created {token.scope} token {token.prefix!r} ({token.name}{rate}) for {token.user.email}. "
             "Store it now: it is not shown again."
         )
         self.stdout.write(secret)
@@ -66,7 +81,10 @@ class Command(BaseCommand):
         for token in rows:
             state = "revoked" if token.revoked_at else "active"
             used = token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never"
-            self.stdout.write(f"{token.prefix}\t{token.scope}\t{state}\tlast used {used}\t{token.name}")
+            rate = token.rate_limit or "default rate"
+            self.stdout.write(
+                f"{token.prefix}\t{token.scope}\t{rate}\t{state}\tlast used {used}\t{token.name}"
+            )
 
     def _revoke(self, options: dict[str, Any]) -> None:
         try:

@@ -38,8 +38,9 @@ def act_on_case(
     """Lifecycle moves: `take`, `ask-info`, `hold`, `resume`, `resolve` (agents); `accept`, `reject` (with a
     `reason`), `close` (customers, or agents with `on_behalf_of`). `escalate` (with a `reason`) raises the
     escalation level by one. Agents also `assign` (`assignee`, `team`, `round_robin`), `merge` (`into`: the
-    case to keep) and `link` (`case`: a related case). A move the lifecycle does not allow now is a 409;
-    `actions` in the case lists those the caller may perform."""
+    case to keep), `link` (`case`: a related case) and `workaround` (a workaround was given: it meets the
+    workaround SLA target). A move the lifecycle does not allow now is a 409; `actions` in the case lists
+    those the caller may perform."""
     actor = actor_of(request)
     payload = payload or ActionIn.model_validate({})
     case = access.case_for(actor, number)
@@ -102,6 +103,8 @@ def _other(actor: Actor, case: Case, action: CaseAction, payload: ActionIn) -> N
         services.case_merge(
             actor=actor, duplicate=case, survivor=survivor, channel=Channel.API, reason=payload.reason
         )
+    elif action == CaseAction.WORKAROUND:
+        services.case_mark_workaround(actor=actor, case=case, channel=Channel.API)
     elif action == CaseAction.LINK:
         if not payload.case:
             raise refs.invalid("case", "The number of the related case.")

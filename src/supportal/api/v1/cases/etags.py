@@ -4,15 +4,16 @@
 service that changes a case moves `updated_at` (cases/services/history.touch), so the tag changes with
 every change. A PATCH sent with `If-Match` goes ahead only while the case still has one of the tags given
 (or `*`); else 409. The tag is strong (If-Match compares strong tags, RFC 9110 13.1.1); a `W/` prefix sent
-back is accepted all the same, since it names the same version.
+back is accepted all the same, since it names the same version. The case's JSON carries the same version
+as `version`, and If-Match takes it bare too (`If-Match: 12-1700000000000000`), for clients that read the
+body and not the headers.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from django.utils.http import parse_etags
 
 from supportal.cases.models import Case
 from supportal.core.errors import Conflict, InvalidInput
@@ -20,6 +21,8 @@ from supportal.core.errors import Conflict, InvalidInput
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 ANY = "*"
+# One entry of If-Match: a quoted tag (maybe weak), or a bare version as the JSON's `version` has it.
+_ENTRY = re.compile(r'^(?:W/)?"([^"]*)"$|^([0-9]+-[0-9]+)$')
 
 # For an operation's `openapi_extra`: its 200 answer carries the ETag header.
 ETAG_RESPONSE: dict[str, Any] = {
@@ -35,7 +38,8 @@ ETAG_RESPONSE: dict[str, Any] = {
     }
 }
 IF_MATCH_DESCRIPTION = (
-    "The ETag from reading the case: the change is made only if nobody changed the case since (else 409)."
+    "The ETag from reading the case (or its `version`, quoted or not): the change is made only if nobody "
+    "changed the case since (else 409). `*`: any version."
 )
 
 
@@ -53,15 +57,27 @@ def lock_if_matches(case: Case, if_match: str) -> None:
 
     Call it inside the transaction that makes the change: the lock holds until it commits, so no other
     change can come between this check and the services' own (re-entrant) lock of the same row."""
-    tags = parse_etags(if_match)
-    if not tags:
+    versions = versions_in(if_match)
+    if not versions:
         raise InvalidInput(
             "The If-Match header is not valid.",
-            fields={"If-Match": ['Send the ETag as it was read, quotes included: "12-1700000000000000".']},
+            fields={"If-Match": ['Send the ETag as it was read ("12-1700000000000000"), or the version.']},
         )
     current = Case.objects.select_for_update().only("id", "updated_at").get(pk=case.pk)
-    if ANY in tags:
+    if ANY in versions:
         return
-    versions = {tag.removeprefix("W/").strip('"') for tag in tags}
     if version_of(current) not in versions:
         raise Conflict("The case changed since you read it; fetch it again.")
+
+
+def versions_in(if_match: str) -> set[str]:
+    """The versions an If-Match header names (`*` for any); empty when any entry is not a tag or version."""
+    if if_match.strip() == ANY:
+        return {ANY}
+    versions = set()
+    for entry in if_match.split(","):
+        match = _ENTRY.match(entry.strip())
+        if match is None:
+            return set()
+        versions.add(match[1] if match[1] is not None else match[2])
+    return versions

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
+from django.utils import timezone
 
+from supportal.api.v1.cases import etags
 from supportal.api.v1.cases.schemas import (
     AttachmentOut,
     CaseOut,
@@ -16,6 +18,7 @@ from supportal.api.v1.cases.schemas import (
     EventOut,
     LinkOut,
     OrganizationRef,
+    SlaClockOut,
     TeamRef,
     WatcherOut,
 )
@@ -39,6 +42,7 @@ from supportal.cases.models import (
 from supportal.cases.services.priority import state_labels
 from supportal.core.markdown import render_markdown
 from supportal.orgs.policies import Actor, is_agent
+from supportal.sla import display as sla_display
 
 RELATED = (
     "case_type", "request_type", "organisation", "requester", "filed_by", "config_item", "team", "assignee",
@@ -48,6 +52,7 @@ PREFETCH = (
     Prefetch("watchers", queryset=Watcher.objects.select_related("user").order_by("email")),
     Prefetch("links_out", queryset=CaseLink.objects.select_related("target").order_by("id")),
     Prefetch("links_in", queryset=CaseLink.objects.select_related("source").order_by("id")),
+    sla_display.PREFETCH,
 )
 INCOMING = {"related": "related", "follow_up": "followed_up_by", "duplicate": "merged_from"}
 
@@ -69,6 +74,7 @@ class CaseWriter:
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.labels = state_labels()
+        self.now = timezone.now()
 
     def many(self, cases: Iterable[Case]) -> list[CaseOut]:
         return [self.one(case) for case in cases]
@@ -79,6 +85,7 @@ class CaseWriter:
         setattr(case, "watcher_user_ids", {w.user_id for w in watchers if w.user_id})  # noqa: B010
         return CaseOut(
             number=case.number,
+            version=etags.version_of(case),
             kind=Kind(case.kind),
             type=case.case_type.code,
             request_type=case.request_type.slug if case.request_type else None,
@@ -114,7 +121,9 @@ class CaseWriter:
             updated_at=case.updated_at,
             resolved_at=case.resolved_at,
             closed_at=case.closed_at,
-            sla=None,
+            sla=[
+                SlaClockOut(**sla_display.as_json(view)) for view in sla_display.clock_views(case, self.now)
+            ],
             actions=self.actions(case),
         )
 

@@ -41,6 +41,7 @@ class CaseAction(StrEnum):
     ASSIGN = "assign"
     MERGE = "merge"
     LINK = "link"
+    WORKAROUND = "workaround"
 
 
 def in_utc(value: datetime | None) -> datetime | None:
@@ -217,8 +218,24 @@ class LinkOut(Schema):
     case: str = Field(description="The other case's number.")
 
 
+class SlaClockOut(Schema):
+    metric: str = Field(description="response, workaround or resolution.")
+    status: str = Field(description="running, paused, met or breached.")
+    target: str = Field(description='The target in force, as configured: "4 h", "5 days".')
+    calendar: str = Field(description='The name of its calendar: "24/7", or business hours.')
+    due_at: datetime | None = Field(description="When it is (or was) due; null while paused before then.")
+    remaining_seconds: int = Field(description="Business time left; negative once overdue.")
+    warning: bool = Field(description="Running or paused, and past the warning share of the target.")
+    started_at: datetime
+    stopped_at: datetime | None = Field(description="When it was met (or stopped late).")
+
+
 class CaseOut(Schema):
     number: str
+    version: str = Field(
+        description="Changes with every change to the case; the ETag without its quotes. Send it as "
+        "If-Match (quoted or not) on PATCH to change the case only if nobody changed it since."
+    )
     kind: Kind
     type: str = Field(description="The case type's code.")
     request_type: str | None = Field(description="The request type's slug.")
@@ -252,9 +269,7 @@ class CaseOut(Schema):
     updated_at: datetime
     resolved_at: datetime | None
     closed_at: datetime | None
-    sla: dict[str, Any] | None = Field(
-        description="SLA targets and time left. Always null for now: SLA policies come in a later release."
-    )
+    sla: list[SlaClockOut] = Field(description="The SLA clocks: targets, due times and time left.")
     actions: list[str] = Field(description="The lifecycle actions the caller may perform now.")
 
 
