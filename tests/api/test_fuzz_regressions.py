@@ -68,3 +68,19 @@ def test_a_single_parameter_given_twice_is_a_422(dana_api: Api) -> None:
     assert response.status_code == 422
     assert list(error_of(response)["fields"]) == ["team"]
     assert dana_api.get("cases?state=new&state=open&team=service-desk").status_code == 200
+
+
+def test_a_form_sent_with_a_session_to_a_json_operation_is_a_400(story: Story) -> None:
+    """A session's POST as a multipart form (what a bodyless test-client POST sends) to an operation that
+    takes JSON: the CSRF check read the form, ninja then could not read the body, and the API answered 500."""
+    from supportal.cases import services as case_services
+
+    case = case_services.case_create(
+        actor=story.bob, organisation=story.acme, subject="Printer jams", channel="portal", description="Tray"
+    )
+    api = api_as(story.dana)
+    response = api.client.post(f"/api/v1/cases/{case.number}/actions/take", headers=api.headers)
+    assert response.status_code == 400
+    assert "application/json" in error_of(response)["detail"]
+    case.refresh_from_db()
+    assert case.assignee is None

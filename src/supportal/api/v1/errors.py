@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -127,6 +127,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # token of a session).
         return error_response(api, request, 400, "The request body could not be parsed.")
 
+    def on_form_for_json(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A multipart form sent with a session to an operation that takes JSON: the CSRF check has read
+        # the form, so the body is gone; say what the operation wants.
+        return error_response(
+            api, request, 400, "This operation takes a JSON body: send it as Content-Type: application/json."
+        )
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
         return error_response(api, request, 500, "Something went wrong on our side; it has been logged.")
@@ -140,6 +147,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     _on(api, RequestDataTooBig, on_too_large)
     _on(api, SuspiciousOperation, on_suspicious)
     _on(api, MultiPartParserError, on_bad_form)
+    _on(api, RawPostDataException, on_form_for_json)
     _on(api, Exception, on_unexpected)
 
 

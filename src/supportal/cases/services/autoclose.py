@@ -20,7 +20,7 @@ def close_resolved_cases(*, now: datetime | None = None) -> int:
     """Close every case Resolved for longer than the configured days; returns how many it closed."""
     days = int(getattr(settings, "SUPPORTAL_AUTO_CLOSE_DAYS", 7))
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    closer = system_user("auto-close", "Automatic closing")
+    closer = None  # made on first need: a sweep with nothing to close writes nothing
     closed, last_id = 0, 0
     while True:
         batch = list(
@@ -30,6 +30,7 @@ def close_resolved_cases(*, now: datetime | None = None) -> int:
         )
         last_id = batch[-1].pk if batch else last_id
         for case in batch:
+            closer = closer or system_user("auto-close", "Automatic closing")
             try:
                 case_transition(
                     actor=closer, case=case, action=Action.AUTO_CLOSE, channel=Channel.SYSTEM,

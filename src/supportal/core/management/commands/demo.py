@@ -39,6 +39,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--port", type=int, default=8000, help="Port of the web server (default 8000).")
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help="Run jobs but not the periodic ones (SLA sweep, auto-close, mail polling).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -72,8 +77,12 @@ class Command(BaseCommand):
                 process_group=0,
             )
             children["worker"] = subprocess.Popen(  # noqa: S603 - our own command line
-                [*command, "worker", "--shutdown-timeout", "10"], env=env, process_group=0
-            )
+                [
+                    *command, "worker", "--shutdown-timeout", "10",
+                    *(["--no-periodic"] if options["no_periodic"] else []),
+                ],
+                env=env, process_group=0,
+            )  # fmt: skip
             base_url = f"http://{_display_host(host)}:{port}"
             if self._wait_ready(f"http://{_connect_host(host)}:{port}/healthz", children, stop):
                 self._banner(base_url, children, time.monotonic() - started)
