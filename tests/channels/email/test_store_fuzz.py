@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supportal.channels.email.inbound import inbound_receive
+from supportal.channels.email.inbound import inbound_receive, inbound_store
 from supportal.channels.email.models import InboundMessage, Source, Status
 from tests.channels.email.mail import mail
 from tests.conftest import Story
@@ -53,3 +53,12 @@ def test_any_bytes_are_stored_and_decided(story: Story, raw: bytes) -> None:
     assert bytes(row.raw) == raw
     assert row.status not in (Status.RECEIVED, Status.FAILED), row.last_error
     assert receipt.outcome in {"created", "commented", "held", "ignored"}
+
+
+def test_a_nul_in_the_message_id_is_stored_without_it(story: Story) -> None:
+    """Hypothesis found it on PostgreSQL, whose text columns refuse NUL: the header's NUL made a 500-like
+    temporary failure, so the mail server would have retried the message for ever."""
+    raw = b"From: \x00bob@acme.example\r\nMessage-ID: <a\x00b@client.example>\r\nSubject: x\r\n\r\nbody\r\n"
+    row, new = inbound_store(raw, source=Source.PIPE, envelope_from="bob\x00@acme.example")
+    assert new and row.message_id == "<ab@client.example>" and bytes(row.raw) == raw
+    assert inbound_store(raw, source=Source.PIPE)[1] is False  # the same message again adds nothing

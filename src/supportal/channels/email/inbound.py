@@ -28,6 +28,7 @@ MAX_ATTEMPTS = 5
 CLAIM_SECONDS = 300
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*((?:[^\r\n]|\r?\n[ \t])*)", re.IGNORECASE | re.MULTILINE)
 _ANGLE_ID = re.compile(r"<[^<>\s]{1,990}>")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
@@ -57,8 +58,13 @@ def header_message_id(raw: bytes) -> str:
     if not match:
         return ""
     value = re.sub(rb"\r?\n[ \t]", b" ", match.group(1)).decode("ascii", errors="replace")
+    value = _without_controls(value)  # a NUL cannot be stored in PostgreSQL text
     found = _ANGLE_ID.search(value)
     return (found.group(0) if found else value.strip())[:998]
+
+
+def _without_controls(text: str) -> str:
+    return _CONTROLS.sub("", text)
 
 
 def inbound_store(
@@ -81,9 +87,9 @@ def inbound_store(
         with transaction.atomic():
             row = InboundMessage.objects.create(
                 source=source,
-                mailbox=mailbox[:200],
-                envelope_from=envelope_from[:320],
-                envelope_to=[str(address)[:320] for address in envelope_to][:100],
+                mailbox=_without_controls(mailbox)[:200],
+                envelope_from=_without_controls(envelope_from)[:320],
+                envelope_to=[_without_controls(str(address))[:320] for address in envelope_to][:100],
                 raw=raw,
                 size=len(raw),
                 content_hash=digest,
