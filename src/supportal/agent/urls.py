@@ -9,6 +9,7 @@ from supportal.agent.urls_case import urlpatterns as case_urls
 from supportal.agent.urls_filing import urlpatterns as filing_urls
 from supportal.agent.urls_inbound import urlpatterns as inbound_urls
 from supportal.agent.urls_queues import urlpatterns as queue_urls
+from supportal.agent.urls_sla import urlpatterns as sla_urls
 
 app_name = "agent"
 
@@ -17,6 +18,7 @@ urlpatterns = [
     *filing_urls,
     *case_urls,
     *inbound_urls,
+    *sla_urls,
     path("organisations/", organisation_picker.organisation_search, name="organisation_search"),
     path("registrations/", registrations.registrations, name="registrations"),
     path("registrations/<int:request_id>/", registrations.registration, name="registration"),

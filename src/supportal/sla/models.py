@@ -240,6 +240,8 @@ class SlaClock(models.Model):
                 name="sla_clock_to_warn",
                 condition=Q(warned_at__isnull=True, warn_at__isnull=False),
             ),
+            # "Breaching soon" (agent/sla_views.py): every running clock by due time, overdue ones too.
+            models.Index(fields=["due_at"], name="sla_clock_running_due", condition=Q(due_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
