@@ -11,7 +11,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from supportal.agent.case_forms import AGENT_ACTIONS, AssignForm, CaseActionForm, EscalateForm
+from supportal.agent.case_forms import (
+    AGENT_ACTIONS,
+    AssignForm,
+    CaseActionForm,
+    DeescalateForm,
+    EscalateForm,
+)
 from supportal.agent.case_page import Bound, back, invalid, refused
 from supportal.agent.guards import agent_required
 from supportal.cases import services
@@ -62,6 +68,25 @@ def case_escalate(request: HttpRequest, number: str) -> HttpResponse:
         return invalid(request, case, bound)
     try:
         services.case_escalate(
+            actor=request.user, case=case, reason=form.cleaned_data["reason"], channel=Channel.PORTAL
+        )
+    except DomainError as error:
+        return refused(request, case, bound, error)
+    messages.success(request, f"Case {case.number} is now at escalation level {case.escalation_level}.")
+    return back(case)
+
+
+@agent_required
+@require_POST
+def case_deescalate(request: HttpRequest, number: str) -> HttpResponse:
+    """One level down the escalation matrix (not below 0), with a reason."""
+    case = case_or_404(request, number)
+    form = DeescalateForm(request.POST, auto_id="deescalate-%s")
+    bound = Bound(name="deescalate", form=form)
+    if not form.is_valid():
+        return invalid(request, case, bound)
+    try:
+        services.case_deescalate(
             actor=request.user, case=case, reason=form.cleaned_data["reason"], channel=Channel.PORTAL
         )
     except DomainError as error:

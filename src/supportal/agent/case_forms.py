@@ -69,6 +69,15 @@ class EscalateForm(forms.Form):
     )
 
 
+class DeescalateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why may the case come down a level?",
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the case may be de-escalated."},
+    )
+
+
 class ClassificationForm(forms.Form):
     """The case type and request type (a request type brings its own case type)."""
 

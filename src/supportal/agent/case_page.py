@@ -29,6 +29,7 @@ from supportal.agent.case_forms import (
     ClassificationForm,
     ComposerForm,
     ConfigItemForm,
+    DeescalateForm,
     EscalateForm,
     FollowUpForm,
     LinkForm,
@@ -144,6 +145,7 @@ def page_context(request: HttpRequest, case: Case, bound: Bound) -> dict[str, An
         "page_error": bound.error,
         "moves": moves,
         "escalate_form": _form(bound, "escalate") or EscalateForm(auto_id="escalate-%s"),
+        "deescalate_form": _form(bound, "deescalate") or DeescalateForm(auto_id="deescalate-%s"),
         "link_form": _form(bound, "link") or LinkForm(auto_id="link-%s"),
         "merge_form": _form(bound, "merge") or MergeForm(auto_id="merge-%s"),
         "follow_up_form": _form(bound, "follow_up") or FollowUpForm(auto_id="followup-%s"),
@@ -173,6 +175,8 @@ def _forms_shown(context: dict[str, Any]) -> set[str]:
     shown = {"composer", "classification", "config_item", "assign", "priority", "watcher", "link", "merge"}
     if context["may_escalate"]:
         shown.add("escalate")
+    if context["may_deescalate"]:
+        shown.add("deescalate")
     if any(choice.open for choice in context["moves"]):
         shown.add("action")
     return shown
@@ -239,6 +243,7 @@ def _edits(actor: User, case: Case, bound: Bound, around: case_context.CaseConte
         "colleagues": colleagues_of(case),
         "top_level": top,
         "may_escalate": case.escalation_level < top,
+        "may_deescalate": case.escalation_level > 0,
     }
 
 

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("cases/<str:number>/macros/<int:macro_id>/", case_composer.case_macro, name="case_macro"),
     path("cases/<str:number>/actions/<str:action>/", case_actions.case_action, name="case_action"),
     path("cases/<str:number>/escalate/", case_actions.case_escalate, name="case_escalate"),
+    path("cases/<str:number>/deescalate/", case_actions.case_deescalate, name="case_deescalate"),
     path("cases/<str:number>/assign/", case_actions.case_assign, name="case_assign"),
     path("cases/<str:number>/workaround/", case_actions.case_workaround, name="case_workaround"),
     path("cases/<str:number>/type/", case_edits.case_classification, name="case_classification"),

@@ -18,6 +18,7 @@ VERBS = {
     EventKind.PRIORITY_CHANGED: "changed the priority of",
     EventKind.ASSIGNED: "assigned",
     EventKind.ESCALATED: "escalated",
+    EventKind.DEESCALATED: "de-escalated",
     EventKind.MERGED: "merged",
     EventKind.ATTACHMENT_ADDED: "added a file to",
 }
@@ -25,7 +26,7 @@ VERBS = {
 
 @subscribe(
     "case.created", "case.commented", "case.state_changed", "case.priority_changed", "case.assigned",
-    "case.escalated", "case.merged", "case.attachment_added",
+    "case.escalated", "case.deescalated", "case.merged", "case.attachment_added",
 )  # fmt: skip
 def notify_people(event: DomainEvent) -> None:
     if event.event_id is None:
@@ -69,3 +70,15 @@ def _recipients(case: Case, row: CaseEvent) -> set[int]:
         .values_list("id", flat=True)
     )
     return set(active)
+
+
+@subscribe("sla.breached")
+def escalate_on_sla_breach(event: DomainEvent) -> None:
+    """A missed SLA target escalates the case once, when its plan says so (cases.services.escalation)."""
+    if event.case_id is None or event.event_id is None:
+        return
+    from supportal.cases.services.escalation import escalate_on_breach
+
+    escalate_on_breach(
+        case_id=event.case_id, breach_event_id=event.event_id, metric=str(event.data.get("metric", ""))
+    )

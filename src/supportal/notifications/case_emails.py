@@ -40,6 +40,7 @@ from supportal.notifications.case_email_recipients import (
     emailable,
 )
 from supportal.notifications.emails import absolute_url, send_templated_email
+from supportal.notifications.escalation_emails import tell_of_escalation
 
 INBOUND_ANSWERS = frozenset({"email_register_first", "email_portal_required", "email_not_allowed"})
 # A comment and a move this close together, by the same person, were one action (case_transition).
@@ -59,7 +60,7 @@ def case_emails_muted() -> Iterator[None]:
         _muted.on = False
 
 
-@subscribe("case.created", "case.commented", "case.state_changed", "case.priority_changed")
+@subscribe("case.created", "case.commented", "case.state_changed", "case.priority_changed", "case.escalated")
 def email_people(event: DomainEvent) -> None:
     """Queue the emails of one case event as a job, so that the request that made the change does not
     wait for them to be rendered (the job calls `email_for_event`)."""
@@ -200,6 +201,7 @@ _HANDLERS: dict[EventKind, Callable[[CaseEvent], None]] = {
     EventKind.COMMENTED: _commented,
     EventKind.STATE_CHANGED: _state_changed,
     EventKind.PRIORITY_CHANGED: _priority_changed,
+    EventKind.ESCALATED: tell_of_escalation,
 }
 
 

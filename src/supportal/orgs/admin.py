@@ -50,6 +50,7 @@ class SupportPlanForm(forms.ModelForm):  # type: ignore[type-arg]
             "portal_required_for_new_cases",
             "paging_24x7",
             "page_on_p2",
+            "escalate_on_sla_breach",
         )
 
 

@@ -56,6 +56,9 @@ class SupportPlan(models.Model):
         default=False, help_text="Urgent incidents page on-call engineers 24/7."
     )
     page_on_p2 = models.BooleanField(default=False, help_text="P2 incidents page as well as P1.")
+    escalate_on_sla_breach = models.BooleanField(
+        default=False, help_text="A missed SLA target escalates the case one level, once per target."
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -240,8 +240,13 @@ class SlaClock(models.Model):
                 name="sla_clock_to_warn",
                 condition=Q(warned_at__isnull=True, warn_at__isnull=False),
             ),
-            # "Breaching soon" (agent/sla_views.py): every running clock by due time, overdue ones too.
-            models.Index(fields=["due_at"], name="sla_clock_running_due", condition=Q(due_at__isnull=False)),
+            # "Breaching soon" (sla/reports.py): the clocks already breached and still running, by due time
+            # (those still to breach it reads through sla_clock_to_breach, as the sweep does).
+            models.Index(
+                fields=["due_at"],
+                name="sla_clock_overdue",
+                condition=Q(breached_at__isnull=False, due_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

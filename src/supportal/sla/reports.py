@@ -58,17 +58,18 @@ class SoonRow:
 
 def breaching_soon(actor: Actor, *, now: datetime, hours: int) -> list[SoonRow]:
     """Running or paused clocks of the cases `actor` sees, due before `now + hours` (overdue ones
-    included), soonest first; one query."""
-    clocks = (
-        SlaClock.objects.filter(
-            case__in=cases_visible_to(actor),
-            due_at__isnull=False,
-            due_at__lte=now + timedelta(hours=hours),
-        )
+    included), soonest first. Two queries, each through its own partial index on due time: the clocks
+    still to breach (the sweep's index) and those already breached and still running."""
+    base = (
+        SlaClock.objects.filter(case__in=cases_visible_to(actor), due_at__isnull=False)
         .exclude(phase=ClockPhase.STOPPED)
         .select_related("case", "case__organisation", "case__assignee")
-        .order_by("due_at", "id")[:SOON_LIMIT]
+        .order_by("due_at", "id")
     )
+    overdue = list(base.filter(breached_at__isnull=False)[:SOON_LIMIT])
+    horizon = now + timedelta(hours=hours)
+    coming = list(base.filter(breached_at__isnull=True, due_at__lte=horizon)[:SOON_LIMIT])
+    clocks = sorted(overdue + coming, key=lambda clock: (clock.due_at, clock.pk))[:SOON_LIMIT]
     labels = dict(MetricChoices.choices)
     return [
         SoonRow(clock, clock.case, str(labels.get(clock.metric, clock.metric)), clock.due_at - now)

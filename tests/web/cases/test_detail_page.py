@@ -254,7 +254,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(small)):
         page = client.get(url(case))
     assert page.content.decode().count('data-testid="history-entry"') >= 40
-    assert len(small) <= 16, [q["sql"] for q in small.captured_queries]
+    assert len(small) <= 17, [q["sql"] for q in small.captured_queries]  # 17: the escalation matrix's top
 
 
 def test_the_page_fits_a_phone_and_is_labelled(story: Story, cases: CaseMaker) -> None:

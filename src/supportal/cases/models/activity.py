@@ -24,6 +24,7 @@ class EventKind(models.TextChoices):
     LINKED = "linked", "Linked"
     MERGED = "merged", "Merged"
     ESCALATED = "escalated", "Escalated"
+    DEESCALATED = "deescalated", "De-escalated"
     ALERT = "alert", "Monitoring alert"
     WORKAROUND = "workaround", "Workaround given"
     SLA_WARNING = "sla_warning", "SLA warning"

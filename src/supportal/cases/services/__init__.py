@@ -5,7 +5,7 @@ from supportal.cases.services.attachments import attachment_add
 from supportal.cases.services.autoclose import close_resolved_cases
 from supportal.cases.services.comments import comment_add
 from supportal.cases.services.create import case_create
-from supportal.cases.services.escalation import case_escalate
+from supportal.cases.services.escalation import case_deescalate, case_escalate
 from supportal.cases.services.links import case_link, case_merge
 from supportal.cases.services.macros import macro_apply
 from supportal.cases.services.routing import case_assign
@@ -18,6 +18,7 @@ __all__ = [
     "attachment_add",
     "case_assign",
     "case_create",
+    "case_deescalate",
     "case_escalate",
     "case_link",
     "case_mark_workaround",

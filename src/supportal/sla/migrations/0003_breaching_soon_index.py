@@ -10,7 +10,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="slaclock",
             index=models.Index(
-                condition=models.Q(("due_at__isnull", False)), fields=["due_at"], name="sla_clock_running_due"
+                condition=models.Q(("breached_at__isnull", False), ("due_at__isnull", False)),
+                fields=["due_at"],
+                name="sla_clock_overdue",
             ),
         ),
     ]

@@ -26,6 +26,7 @@ from supportal.web.cases.detail_forms import (
     ACTION_DONE,
     ActionForm,
     CommentForm,
+    EscalateForm,
     PriorityForm,
     WatcherForm,
     add_errors,
@@ -139,6 +140,25 @@ def case_priority(request: HttpRequest, number: str) -> HttpResponse:
         add_errors(form, error)
         return render_case_page(request, case, Bound(priority=form), error.status)
     messages.success(request, priority_saved(case, before))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def case_escalate(request: HttpRequest, number: str) -> HttpResponse:
+    """One level up the organisation's escalation matrix, with a reason (`services.case_escalate`)."""
+    case = case_or_404(request, number)
+    form = EscalateForm(request.POST, auto_id="escalate-%s")
+    if not form.is_valid():
+        return render_case_page(request, case, Bound(escalate=form), 422)
+    try:
+        services.case_escalate(
+            actor=request.user, case=case, reason=form.cleaned_data["reason"], channel=Channel.PORTAL
+        )
+    except DomainError as error:
+        add_errors(form, error)
+        return render_case_page(request, case, Bound(escalate=form), error.status)
+    messages.success(request, f"Case {case.number} is now at escalation level {case.escalation_level}.")
     return _back(case)
 
 

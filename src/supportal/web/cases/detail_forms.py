@@ -76,6 +76,15 @@ class PriorityForm(forms.Form):
     )
 
 
+class EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does the case need escalating?",
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the case needs escalating."},
+    )
+
+
 def priority_changes(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     """What the priority form changes: only the urgency, impact or priority the person changed (an
     untouched urgency must not re-derive a priority set by hand; an empty priority follows the matrix)."""

@@ -259,6 +259,10 @@ class _Writer:
         name = f" ({data['level_name']})" if data.get("level_name") else ""
         return f"escalated the case to level {data.get('new')}{name}"
 
+    def _deescalated(self, data: dict[str, Any], entry: Entry) -> str:
+        name = f" ({data['level_name']})" if data.get("level_name") else ""
+        return f"de-escalated the case to level {data.get('new')}{name}"
+
     def _alert(self, data: dict[str, Any], entry: Entry) -> str:
         """A monitoring alert fired again or recovered (channels/alerts); counts since the last entry."""
         name = f"“{data['alertname']}”" if data.get("alertname") else "the alert"

@@ -20,6 +20,7 @@ from supportal.accounts.models import User
 from supportal.cases import policies, selectors
 from supportal.cases.lifecycle import Action, Role, State, actions_available
 from supportal.cases.models import Case, CaseLink, ExtraField, FieldKind, LinkKind
+from supportal.cases.services.escalation import top_level
 from supportal.cases.services.priority import severity_definitions, state_labels
 from supportal.cmdb.models import ConfigItem
 from supportal.core.files import human_size
@@ -34,6 +35,7 @@ from supportal.web.cases.detail_forms import (
     REASON_ACTIONS,
     ActionForm,
     CommentForm,
+    EscalateForm,
     PriorityForm,
     WatcherForm,
 )
@@ -59,6 +61,7 @@ class Bound:
     comment: CommentForm | None = None
     priority: PriorityForm | None = None
     watcher: WatcherForm | None = None
+    escalate: EscalateForm | None = None
     watcher_remove_error: str = ""
 
 
@@ -137,6 +140,9 @@ def case_page_context(request: HttpRequest, case: Case, bound: Bound | None = No
         "max_upload": human_size(settings.SUPPORTAL_MAX_ATTACHMENT_BYTES),
         "next_steps": request.GET.get("created") == "1" and _template_exists(NEXT_STEPS_TEMPLATE),
     }
+    may_escalate = not closed and case.escalation_level < top_level(case)
+    context["show_escalate_form"] = as_customer and not agent and (may_escalate or bound.escalate is not None)
+    context["escalate_form"] = bound.escalate or EscalateForm(auto_id="escalate-%s")
     if context["show_priority_form"]:
         context["severities"] = sorted(severity_definitions().items())
     if context["show_watcher_form"]:

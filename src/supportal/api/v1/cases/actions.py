@@ -37,10 +37,10 @@ def act_on_case(
 ) -> CaseOut:
     """Lifecycle moves: `take`, `ask-info`, `hold`, `resume`, `resolve` (agents); `accept`, `reject` (with a
     `reason`), `close` (customers, or agents with `on_behalf_of`). `escalate` (with a `reason`) raises the
-    escalation level by one. Agents also `assign` (`assignee`, `team`, `round_robin`), `merge` (`into`: the
-    case to keep), `link` (`case`: a related case) and `workaround` (a workaround was given: it meets the
-    workaround SLA target). A move the lifecycle does not allow now is a 409; `actions` in the case lists
-    those the caller may perform."""
+    escalation level by one; agents `deescalate` (with a `reason`) to lower it by one. Agents also
+    `assign` (`assignee`, `team`, `round_robin`), `merge` (`into`: the case to keep), `link` (`case`: a
+    related case) and `workaround` (a workaround was given: it meets the workaround SLA target). A move
+    the lifecycle does not allow now is a 409; `actions` in the case lists those the caller may perform."""
     actor = actor_of(request)
     payload = payload or ActionIn.model_validate({})
     case = access.case_for(actor, number)
@@ -85,6 +85,8 @@ def _customer(actor: Actor, case: Case, user_id: int | None) -> User | None:
 def _other(actor: Actor, case: Case, action: CaseAction, payload: ActionIn) -> None:
     if action == CaseAction.ESCALATE:
         services.case_escalate(actor=actor, case=case, reason=payload.reason, channel=Channel.API)
+    elif action == CaseAction.DEESCALATE:
+        services.case_deescalate(actor=actor, case=case, reason=payload.reason, channel=Channel.API)
     elif action == CaseAction.ASSIGN:
         if not (payload.assignee or payload.team or payload.round_robin):
             raise InvalidInput("Give an assignee, a team or round_robin.", fields={"assignee": ["Required."]})

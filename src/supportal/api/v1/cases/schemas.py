@@ -38,6 +38,7 @@ class CaseAction(StrEnum):
     REJECT = "reject"
     CLOSE = "close"
     ESCALATE = "escalate"
+    DEESCALATE = "deescalate"
     ASSIGN = "assign"
     MERGE = "merge"
     LINK = "link"
