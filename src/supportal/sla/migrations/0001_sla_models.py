@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0009_sla_event_kinds"),
+        ("cases", "0008_event_kinds_alerts_sla_escalation"),
         ("orgs", "0002_default_permission_groups"),
     ]
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0008_alert_event_kind"),
+        ("cases", "0008_event_kinds_alerts_sla_escalation"),
         ("orgs", "0002_default_permission_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
