@@ -124,6 +124,7 @@ KWARGS: dict[str, Kwarg] = {
     "number": lambda w, _: (w.acme_case().number, True),
     "attachment_id": lambda w, _: (str(w.acme_attachment().pk), True),
     "config_item_id": lambda w, _: (w.acme_config_item(), True),
+    "relation_id": lambda w, _: (str(_acme_relation(w).pk), True),
     "message_id": lambda w, _: (_inbound_message(w), True),
     "view_id": lambda w, _: (
         str(SavedView.objects.get_or_create(name="walker-view", team=w.story.service_desk)[0].pk),
@@ -139,12 +140,107 @@ KWARGS: dict[str, Kwarg] = {
     "uidb64": lambda w, _: ("MQ", True),
     "key": lambda w, _: ("walker-made-up-key", False),
     "token": lambda w, _: ("walker-made-up-token", False),
+    "slug": lambda w, _: ("walker-no-such-item", False),  # a catalog item's slug (items are not Acme's)
     "provider_id": lambda w, _: ("walker-idp", False),
     "url": lambda w, _: ("walker/no/such/page/", False),  # the admin's catch-all
     "rest": lambda w, _: ("walker/no/such/endpoint", False),  # the API's JSON 404
     "webhook_id": lambda w, _: (str(_acme_webhook(w).pk), True),
     "delivery_id": lambda w, _: (str(_acme_delivery(w).uuid), True),
+    "task_id": lambda w, _: (str(_acme_order_task(w).pk), True),
+    "page_id": lambda w, _: (str(_acme_page(w).pk), True),
+    "override_id": lambda w, _: (str(_override(w).pk), False),
 }
+
+
+def _rota(world: World) -> Any:
+    from supportal.escalation.models import Rota, RotaMember
+
+    rota, created = Rota.objects.get_or_create(team=world.story.service_desk)
+    if created:
+        RotaMember.objects.create(rota=rota, user=world.story.dana)
+    return rota
+
+
+def _acme_page(world: World) -> Any:
+    """A page (waiting) of Alice's private case, made on first use: the walk needs one whatever Acme's plan
+    says about paging, so it is written as page_if_urgent writes it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from supportal.escalation.models import Page
+    from supportal.escalation.services.paging import token_hash
+
+    case = world.acme_case()
+    page = Page.objects.filter(case=case).first()
+    if page is None:
+        now = timezone.now()
+        page = Page.objects.create(
+            case=case, rota=_rota(world), person=world.story.dana, role="on_call", step=1,
+            chain_started_at=now, token_hash=token_hash("walker-page-token"), sent_at=now,
+            deadline=now + timedelta(minutes=15),
+        )  # fmt: skip
+    return page
+
+
+def _override(world: World) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from supportal.escalation.models import RotaOverride
+
+    now = timezone.now()
+    override = RotaOverride.objects.filter(reason="walker-override").first()
+    return override or RotaOverride.objects.create(
+        rota=_rota(world), user=world.story.dana, starts_at=now, ends_at=now + timedelta(hours=1),
+        reason="walker-override",
+    )  # fmt: skip
+
+
+def _acme_relation(world: World) -> Any:
+    """A relation from Acme's configuration item to another of Acme's, made on first use."""
+    relation = getattr(world, "relation", None)
+    if relation is None:
+        from supportal.cmdb import services as cmdb_services
+        from supportal.cmdb.models import ConfigItem
+
+        source = ConfigItem.objects.get(pk=world.acme_config_item())
+        target = cmdb_services.config_item_create(
+            actor=world.story.dana, channel="cli", organisation=world.story.acme, item_type=source.item_type,
+            name="acme-secret-host",
+        )  # fmt: skip
+        relation = cmdb_services.relation_add(
+            actor=world.story.dana, channel="cli", source=source, target=target, kind="runs_on"
+        )
+        world.relation = relation  # type: ignore[attr-defined]
+    return relation
+
+
+def _acme_order_task(world: World) -> Any:
+    """The first fulfilment task of an order Dana placed for Alice (Acme), made on first use; its subject
+    is a secret."""
+    task = getattr(world, "order_task", None)
+    if task is None:
+        from supportal.cases.models import CaseType, Category, Kind, RequestType
+        from supportal.catalog.models import CatalogItem, FulfilmentStep, OrderTask
+
+        category, _ = Category.objects.get_or_create(slug="walker-services", defaults={"name": "Services"})
+        request_type = RequestType.objects.create(
+            category=category, case_type=CaseType.objects.get(code="general-request"),
+            kind=Kind.ORDER, slug="walker-mailbox", name="Walker mailbox",
+        )  # fmt: skip
+        item = CatalogItem.objects.create(request_type=request_type)
+        team = world.story.service_desk
+        FulfilmentStep.objects.create(item=item, position=1, name="Walker step", team=team)
+        case = case_services.case_create(
+            actor=world.story.dana, organisation=world.story.acme, requester=world.story.alice,
+            subject="acme-private-order-subject", channel="portal", request_type=request_type,
+        )  # fmt: skip
+        task = OrderTask.objects.get(order_id=case.pk)
+        world.order_task = task  # type: ignore[attr-defined]
+        world.secrets.append("acme-private-order-subject")
+    return task
 
 
 def _acme_webhook(world: World) -> Any:

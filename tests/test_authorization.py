@@ -49,6 +49,8 @@ PUBLIC: dict[str, str] = {
     "socialaccount_signup": "completes a sign-in with an identity provider in progress",
     "openid_connect_login": "starts a sign-in with an identity provider",
     "openid_connect_callback": "an identity provider's answer to a sign-in",
+    "escalation:page_link": "a page's acknowledgement link: the unguessable token is the proof (bad: 404)",
+    "web:approval_link": "an approval email's signed link: the token names the approver (bad: 404)",
     "api-v1:openapi-json": "the API's OpenAPI document: the published contract, no data",
     "api-v1:openapi-view": "the API's browsable documentation",
     "/accounts/social/": "allauth's old third-party URLs, redirecting to /accounts/3rdparty/",

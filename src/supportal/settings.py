@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "supportal.cases",
     "supportal.cmdb",
     "supportal.sla",
+    "supportal.escalation",
+    "supportal.catalog",
     "supportal.channels.email",
     "supportal.channels.alerts",
     "supportal.webhooks",
@@ -215,6 +217,8 @@ SUPPORTAL_REQUIRE_AGENT_MFA = env_bool("SUPPORTAL_REQUIRE_AGENT_MFA", False)
 SUPPORTAL_AUTO_CLOSE_DAYS = env_int("SUPPORTAL_AUTO_CLOSE_DAYS", 7)
 SUPPORTAL_DEFAULT_CASE_TYPE = env_str("SUPPORTAL_DEFAULT_CASE_TYPE", "general-request")
 SUPPORTAL_SLA_WARNING_PERCENT = env_int("SUPPORTAL_SLA_WARNING_PERCENT", 75)  # when no SLA policy says
+# Certificates expiring within this many days (or expired at most this long ago) get a renewal order.
+SUPPORTAL_CERT_RENEWAL_DAYS = env_int("SUPPORTAL_CERT_RENEWAL_DAYS", 30)
 
 # Outbound webhooks: an organisation's may not call private or local addresses unless this is set; a webhook
 # is disabled (and its managers told) after this many deliveries in a row were given up.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("supportal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    path("", include("supportal.escalation.urls")),  # /pages/<token>/ and /agent/on-call/
     path("agent/", include("supportal.agent.urls")),
     path("", include("supportal.web.urls")),
 ]

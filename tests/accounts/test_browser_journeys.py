@@ -87,6 +87,7 @@ def test_register_now_then_csm_approves_then_set_password(page, live_server, sto
 
 def test_invitation_from_user_management(page, live_server, story) -> None:
     sign_in(page, live_server, "alice@acme.example", PASSWORD)
+    page.get_by_test_id("nav-organisation").get_by_role("button", name="Organisation").click()
     page.get_by_role("link", name="Users").click()
     form = page.get_by_test_id("invite-form")
     form.get_by_label("Email address").fill("carol@acme.example")

@@ -30,7 +30,7 @@ from supportal.cmdb.models import ConfigItem
 from supportal.core.files import check_upload
 from supportal.notifications.models import Notification
 from supportal.orgs import services as org_services
-from supportal.orgs.models import AccountStatusChange, Membership, Organisation
+from supportal.orgs.models import AccountStatusChange, Membership, Organisation, Team
 from tests.api.conftest import Api, integration_user, secret_for
 from tests.cmdb.factories import add_item, make_types
 from tests.conftest import Story, groups
@@ -118,13 +118,81 @@ PATH_VALUES = {
     "number": lambda g: g.case.number,
     "attachment_id": lambda g: g.attachment.pk,
     "config_item_id": lambda g: g.config_item.pk,
+    "relation_id": lambda g: globex_relation(g).pk,
     "user_id": lambda g: g.user.pk,
     "organization_id": lambda g: g.organisation.pk,
     "token_id": lambda g: g.token.pk,
     "email": lambda g: g.watcher_email,
     "webhook_id": lambda g: g.webhook_id,
     "delivery_id": lambda g: g.delivery_id,
+    "page_id": lambda g: globex_page(g).pk,
+    "task_id": lambda g: globex_order_task(g).pk,
 }
+
+
+def globex_order_task(globex: Globex) -> Any:
+    """The fulfilment task of an order an agent placed for Globex, made on first use."""
+    from supportal.cases.models import CaseType, Category, Kind, RequestType
+    from supportal.catalog.models import CatalogItem, FulfilmentStep, OrderTask
+
+    task = OrderTask.objects.filter(order__case__organisation=globex.organisation).first()
+    if task is None:
+        category = Category.objects.get_or_create(slug="globex-services", defaults={"name": "Services"})[0]
+        request_type = RequestType.objects.create(
+            category=category, case_type=CaseType.objects.order_by("position").first(), kind=Kind.ORDER,
+            slug="globex-secret-order", name="Globex order",
+        )  # fmt: skip
+        item = CatalogItem.objects.create(request_type=request_type)
+        FulfilmentStep.objects.create(
+            item=item, position=1, name="globex-secret-step", team=Team.objects.first()
+        )  # fmt: skip
+        case_services.case_create(
+            actor=User.objects.filter(kind="agent").first(), organisation=globex.organisation,
+            subject="globex-secret-order", channel="portal", requester=globex.user, request_type=request_type,
+        )  # fmt: skip
+        task = OrderTask.objects.get(order__case__organisation=globex.organisation)
+    return task
+
+
+def globex_relation(globex: Globex) -> Any:
+    """A relation of Globex's configuration item to another of Globex's, made on first use."""
+    from supportal.cmdb import services as cmdb_services
+    from supportal.cmdb.models import ConfigItemRelation
+
+    relation = ConfigItemRelation.objects.filter(source=globex.config_item).first()
+    if relation is None:
+        target = cmdb_services.config_item_create(
+            actor=User.objects.filter(kind="agent").first(), channel="cli", organisation=globex.organisation,
+            item_type=globex.config_item.item_type, name="globex-secret-db",
+        )  # fmt: skip
+        relation = cmdb_services.relation_add(
+            actor=User.objects.filter(kind="agent").first(), channel="cli", source=globex.config_item,
+            target=target, kind="runs_on",
+        )  # fmt: skip
+    return relation
+
+
+def globex_page(globex: Globex) -> Any:
+    """A page (waiting) of Globex's case, made on first use, as escalation.services.paging writes one."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from supportal.escalation.models import Page, Rota
+    from supportal.escalation.services.paging import token_hash
+
+    page = Page.objects.filter(case=globex.case).first()
+    if page is None:
+        rota = Rota.objects.get_or_create(team=globex.case.team or Team.objects.first())[0]
+        now = timezone.now()
+        page = Page.objects.create(
+            case=globex.case, rota=rota, person=User.objects.filter(kind="agent").first(), role="on_call",
+            step=1, chain_started_at=now, token_hash=token_hash("globex-page"), sent_at=now,
+            deadline=now + timedelta(minutes=15),
+        )  # fmt: skip
+    return page
+
+
 # Body fields and query parameters that name an object: always Globex's.
 REFERENCES = {
     "organization": lambda g: g.organisation.pk,

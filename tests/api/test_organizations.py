@@ -128,7 +128,7 @@ def test_customer_raises_the_account_status(story: Story, django_capture_on_comm
     assert change["old_status"] == "green" and change["new_status"] == "red"
     assert change["organization"] == story.acme.pk and change["changed_by"]["id"] == story.alice.pk
     assert AccountStatusChange.objects.get().reason == "Production down since Monday"
-    assert [m.to for m in mail.outbox] == [["frank@provider.example"]]
+    assert [m.to for m in mail.outbox] == [["erin@provider.example", "frank@provider.example"]]  # CSM, admins
     assert api_as(story.alice).get(f"organizations/{story.acme.pk}").json()["account_status"] == "red"
     again = api_as(story.alice).post(f"organizations/{story.acme.pk}/account-status", body)
     assert again.status_code == 409

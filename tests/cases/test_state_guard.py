@@ -44,7 +44,7 @@ def state_writes(source: str, filename: str = "<source>") -> list[str]:
     found: list[str] = []
     for node in ast.walk(ast.parse(source, filename)):
         for target in _targets(node):
-            if isinstance(target, ast.Attribute) and target.attr == "state":
+            if isinstance(target, ast.Attribute) and target.attr == "state" and not _not_a_case(target):
                 found.append(f"{filename}:{target.lineno}: assigns .state")
         if not isinstance(node, ast.Call):
             continue
@@ -69,6 +69,15 @@ def state_writes(source: str, filename: str = "<source>") -> list[str]:
         ):
             found.append(f"{filename}:{node.lineno}: Case(state=...)")
     return found
+
+
+# Objects with a `state` of their own that is not a case's: catalog.ApprovalRequirement (pending,
+# approved, rejected), written by catalog/services/approvals.py under the case's lock.
+NOT_CASES = frozenset({"requirement"})
+
+
+def _not_a_case(target: ast.Attribute) -> bool:
+    return isinstance(target.value, ast.Name) and target.value.id in NOT_CASES
 
 
 def sources() -> list[Path]:

@@ -22,17 +22,13 @@ def erin(story: Story) -> Client:
 def test_adding_a_type_is_validated_and_audited(story: Story) -> None:
     url = reverse("admin:cmdb_configitemtype_add")
     bad = [{"key": "expires_on", "label": "Expires on", "kind": "when"}]
-    response = erin(story).post(
-        url, {"code": "certificate", "name": "Certificate", "attributes": json.dumps(bad)}
-    )
+    response = erin(story).post(url, {"code": "licence", "name": "Licence", "attributes": json.dumps(bad)})
     assert response.status_code == 200
     assert "kind must be one of" in str(response.context["adminform"].form.errors["attributes"])
     good = [{"key": "expires_on", "label": "Expires on", "kind": "date", "required": True}]
-    response = erin(story).post(
-        url, {"code": "certificate", "name": "Certificate", "attributes": json.dumps(good)}
-    )
+    response = erin(story).post(url, {"code": "licence", "name": "Licence", "attributes": json.dumps(good)})
     assert response.status_code == 302, response.content.decode()[:3000]
-    item_type = ConfigItemType.objects.get(code="certificate")
+    item_type = ConfigItemType.objects.get(code="licence")
     assert item_type.attributes == [{**good[0], "choices": []}]
     record = AuditRecord.objects.get(object_type="cmdb.configitemtype")
     assert (record.action, record.channel, record.actor_id) == (

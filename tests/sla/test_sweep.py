@@ -162,3 +162,23 @@ def test_lowering_the_priority_of_a_breached_case_lets_it_breach_again_later(
     assert sweep(T0 + 24 * HOUR - MIN, django_capture_on_commit_callbacks) == (0, 1)  # P4's warning at 18 h
     assert sweep(T0 + 24 * HOUR, django_capture_on_commit_callbacks) == (1, 0)
     assert CaseEvent.objects.filter(case=taken, kind=EventKind.SLA_BREACHED).count() == 2  # both kept
+
+
+def test_a_reply_after_the_due_time_the_sweep_missed_records_the_breach_once(
+    story: Story, taken: Case, django_capture_on_commit_callbacks: Capture, published: list[DomainEvent]
+) -> None:
+    """The worker was down at the due time: the late reply itself records the missed target."""
+    with (
+        time_machine.travel(T0 + 4 * HOUR + 5 * MIN, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        reply(taken, story.dana, "Sorry for the wait.")
+    breach = CaseEvent.objects.get(case=taken, kind=EventKind.SLA_BREACHED)
+    assert (breach.public, breach.data["metric"], breach.data["at"]) == (
+        True, "response", (T0 + 4 * HOUR).isoformat()
+    )  # fmt: skip
+    assert [e.name for e in published] == ["sla.breached"]
+    assert told("sla_breached")["in_app"] == [  # as for a breach the sweep marks
+        "dana@provider.example", "frank@provider.example", "grace@provider.example"
+    ]  # fmt: skip
+    assert sweep(T0 + 5 * HOUR, django_capture_on_commit_callbacks) == (0, 0)  # not marked twice

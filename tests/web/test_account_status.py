@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from supportal.audit.models import AuditRecord
+from supportal.notifications.models import Notification
 from supportal.orgs.models import AccountStatus, AccountStatusChange, Organisation
 from tests.conftest import Story
 
@@ -45,8 +46,10 @@ def test_alice_raises_acme_to_amber(story: Story, django_capture_on_commit_callb
     assert reason in body
     assert "Alice Acme" in body
 
-    [email] = mail.outbox
-    assert email.to == ["frank@provider.example"]
+    [email] = mail.outbox  # the CSM and provider management (the admins)
+    assert email.to == ["erin@provider.example", "frank@provider.example"]
+    told = Notification.objects.filter(verb="account_status").values_list("user__email", flat=True)
+    assert sorted(told) == ["erin@provider.example", "frank@provider.example"]
     assert email.subject == "Account status of Acme Corp: Green → Amber"
     assert "changed the account status of Acme Corp from Green to Amber" in email.body
     assert reason in email.body

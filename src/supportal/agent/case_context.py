@@ -1,5 +1,6 @@
 """The context column beside a case: the organisation (plan, account status, CSM, escalation matrix),
-the requester's other open cases and the configuration item with its recent cases.
+the pages sent for it (on-call paging), the requester's other open cases and the configuration item with
+its recent cases.
 
 A fixed number of small queries, each bounded (at most `RECENT` cases, `LEVELS` levels), whatever the
 organisation's size.
@@ -17,6 +18,8 @@ from supportal.cases.lifecycle import State
 from supportal.cases.models import Case
 from supportal.cases.services.escalation import DEFAULT_LEVELS
 from supportal.cmdb.models import ConfigItem
+from supportal.escalation.models import Page
+from supportal.escalation.selectors import pages_of_case
 from supportal.orgs.models import EscalationContact, EscalationLevel, Organisation
 from supportal.orgs.policies import Actor
 
@@ -53,6 +56,7 @@ class CaseContext:
     levels: list[EscalationLevel]
     requester_open: list[CaseLine]
     item: ItemContext | None
+    pages: list[Page]  # the on-call pages of the case, oldest first
 
 
 def case_context(actor: Actor, case: Case, labels: dict[str, str]) -> CaseContext:
@@ -70,6 +74,7 @@ def case_context(actor: Actor, case: Case, labels: dict[str, str]) -> CaseContex
         levels=levels,
         requester_open=_lines(requester_open.order_by("-updated_at", "-id"), labels),
         item=_item_context(visible, case, labels),
+        pages=list(pages_of_case(case.pk)),
     )
 
 

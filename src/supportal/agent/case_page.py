@@ -37,6 +37,7 @@ from supportal.agent.case_forms import (
 )
 from supportal.agent.case_macros import MacroChoice, describe, filled_composer, macro_for
 from supportal.agent.guards import agent_required
+from supportal.agent.order_panel import order_panel
 from supportal.cases.lifecycle import Action, Role, State, actions_available
 from supportal.cases.models import Case
 from supportal.cases.services.macros import macros_available_to
@@ -157,6 +158,7 @@ def page_context(request: HttpRequest, case: Case, bound: Bound) -> dict[str, An
         "presence_signature": presence.signature(viewers),
         "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
         "context": around,
+        "order_panel": order_panel(case),
         "max_upload": human_size(settings.SUPPORTAL_MAX_ATTACHMENT_BYTES),
     }
     if not closed:

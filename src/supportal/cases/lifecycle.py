@@ -44,6 +44,10 @@ class Action(models.TextChoices):
     AUTO_CLOSE = "auto-close", "Close automatically"
     MERGE = "merge", "Merge into another case"
     RECOVER = "recover", "Resolve on recovery"
+    AWAIT_APPROVAL = "await-approval", "Wait for approval"
+    APPROVE = "approve", "Approved"
+    DECLINE = "decline", "Rejected by an approver"
+    FULFIL = "fulfil", "Fulfilled"
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,12 @@ MOVES: dict[Action, Move] = {
         _move(Action.MERGE, NOT_CLOSED, State.CLOSED, Role.AGENT),
         # A monitoring alert that recovered resolves its case (channels/alerts), before anyone took it too.
         _move(Action.RECOVER, NOT_CLOSED - {State.RESOLVED}, State.RESOLVED, Role.SYSTEM),
+        # Orders and changes that need approval (catalog): they wait On Hold (their SLA clocks paused)
+        # until the approvers decide; an order is fulfilled when its last fulfilment task is done.
+        _move(Action.AWAIT_APPROVAL, [State.NEW, State.OPEN], State.ON_HOLD, Role.SYSTEM),
+        _move(Action.APPROVE, [State.ON_HOLD], State.OPEN, Role.SYSTEM),
+        _move(Action.DECLINE, NOT_CLOSED, State.CLOSED, Role.SYSTEM, needs_reason=True),
+        _move(Action.FULFIL, [State.NEW, State.OPEN], State.RESOLVED, Role.SYSTEM),
     ]
 }
 

@@ -41,8 +41,9 @@ def can_view_case(actor: Actor, case: Case) -> bool:
 
 
 def can_create_case(actor: Actor, organisation: Organisation) -> bool:
-    """Agents open cases for any organisation (on a customer's behalf); customers for their own."""
-    if is_agent(actor):
+    """Agents (and system actors: the catalog's renewals) open cases for any organisation (on a
+    customer's behalf); customers for their own."""
+    if is_agent(actor) or getattr(actor, "kind", None) == UserKind.SYSTEM:
         return organisation.is_active
     if organisation_id_of(actor) != organisation.pk or not organisation.is_active:
         return False

@@ -6,6 +6,8 @@ new case without an assignee, the team's agents. The actor is never told of thei
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from supportal.accounts.models import User, UserKind
 from supportal.cases.models import Case, CaseEvent, EventKind
 from supportal.core.domain_events import DomainEvent, subscribe
@@ -36,10 +38,19 @@ def notify_people(event: DomainEvent) -> None:
         return
     case = row.case
     recipients = _recipients(case, row)
+    if row.kind == EventKind.ESCALATED:  # and the level's contacts who are users, and the CSM
+        from supportal.notifications.escalation_emails import escalation_people
+
+        recipients |= _in_app(user.pk for user in escalation_people(row)[0])
     recipients.discard(event.actor_id or 0)
     if not recipients:
         return
     text = f"{row.actor_label} {VERBS.get(EventKind(row.kind), 'updated')} {case.number}: {case.subject}"
+    if row.kind in (EventKind.ESCALATED, EventKind.DEESCALATED):
+        text = (
+            f"{row.actor_label} {VERBS[EventKind(row.kind)]} {case.number} to level {row.data.get('new')}: "
+        )
+        text += case.subject
     if row.kind == EventKind.STATE_CHANGED:
         text += f" ({row.data.get('old')} → {row.data.get('new')})"
     Notification.objects.bulk_create(
@@ -64,8 +75,14 @@ def _recipients(case: Case, row: CaseEvent) -> set[int]:
     if row.public:
         people.add(case.requester_id)
         people.update(case.watchers.filter(user__isnull=False).values_list("user_id", flat=True))
+    return _in_app(people)
+
+
+def _in_app(people: Iterable[int]) -> set[int]:
+    """Those of `people` who read in-app notifications: active agents and customers who did not turn
+    them off."""
     active = (
-        User.objects.filter(pk__in=people, is_active=True, kind__in=[UserKind.AGENT, UserKind.CUSTOMER])
+        User.objects.filter(pk__in=list(people), is_active=True, kind__in=[UserKind.AGENT, UserKind.CUSTOMER])
         .exclude(notification_preference__in_app=False)
         .values_list("id", flat=True)
     )

@@ -73,3 +73,38 @@ class ConfigItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RelationKind(models.TextChoices):
+    """How one configuration item stands to another: "web-01 runs on host-01"."""
+
+    RUNS_ON = "runs_on", "Runs on"
+    DEPENDS_ON = "depends_on", "Depends on"
+    CONNECTED_TO = "connected_to", "Connected to"
+
+
+# The phrase each way: "runs on X" on the source's page, "X runs on this" on the target's.
+RELATION_PHRASES: dict[str, tuple[str, str]] = {
+    RelationKind.RUNS_ON: ("runs on", "runs on this"),
+    RelationKind.DEPENDS_ON: ("depends on", "depends on this"),
+    RelationKind.CONNECTED_TO: ("is connected to", "is connected to this"),
+}
+
+
+class ConfigItemRelation(models.Model):
+    """`source` <kind> `target`, both items of one organisation (cmdb.services checks that)."""
+
+    source = models.ForeignKey(ConfigItem, on_delete=models.CASCADE, related_name="relations_out")
+    target = models.ForeignKey(ConfigItem, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=12, choices=RelationKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "configuration item relation"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="cmdb_relation_unique"),
+            models.CheckConstraint(condition=~models.Q(source=F("target")), name="cmdb_relation_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"

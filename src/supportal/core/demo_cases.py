@@ -181,11 +181,19 @@ def load_demo_cases() -> int:
     started: list[datetime] = []  # when each story added now began
     with transaction.atomic():  # all or nothing, also when called on its own
         players = cast()
+        from supportal.escalation.demo import load_demo_rotas
+
+        load_demo_rotas()  # before the stories: their urgent incidents page the on-call engineer
         for key, organisation, story in STORIES:
             if Case.objects.filter(organisation=players.organisations[organisation], reference=key).exists():
                 continue
             started.append(timezone.now())
             story(players, key)
+        from supportal.catalog.demo import load_demo_catalog
+
+        catalog_started = timezone.now()
+        if load_demo_catalog():  # after the stories: the catalog items, the Change rule and the orders
+            started.append(catalog_started)
         from supportal.core.demo_email import load_demo_email
 
         mail_started = timezone.now()

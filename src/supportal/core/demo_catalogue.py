@@ -15,8 +15,9 @@ from django.utils import timezone
 from supportal.accounts.models import User
 from supportal.audit.services import AuditChannel
 from supportal.cases.models import CaseType, Category, ExtraField, FieldKind, Kind, RequestType, RoutingRule
-from supportal.cmdb.models import ConfigItem, ConfigItemType
-from supportal.cmdb.services import config_item_create, config_item_type_create
+from supportal.cmdb.defaults import DEFAULT_TYPES
+from supportal.cmdb.models import ConfigItem, ConfigItemRelation, ConfigItemType, RelationKind
+from supportal.cmdb.services import config_item_create, config_item_type_create, relation_add
 from supportal.orgs.models import Organisation, Team
 
 CHANNEL = AuditChannel.CLI
@@ -176,36 +177,6 @@ def load_catalogue() -> dict[str, RequestType]:
     return request_types
 
 
-def _attr(key: str, label: str, kind: str = "text", required: bool = False, *choices: str) -> dict[str, Any]:
-    return {"key": key, "label": label, "kind": kind, "required": required, "choices": list(choices)}
-
-
-ITEM_TYPES: tuple[tuple[str, str, str, list[dict[str, Any]]], ...] = (
-    ("server", "Server", "A physical or virtual server we manage.", [
-        _attr("hostname", "Hostname", "text", True), _attr("os", "Operating system"),
-        _attr("environment", "Environment", "choice", False, *ENVIRONMENTS),
-        _attr("ip_address", "IP address"),
-    ]),
-    ("certificate", "Certificate", "A TLS certificate and when it expires.", [
-        _attr("common_name", "Common name", "text", True), _attr("expires_on", "Expires on", "date", True),
-        _attr("issuer", "Issuer"),
-    ]),
-    ("network-device", "Network device", "A switch, router, firewall or load balancer.", [
-        _attr("role", "Role", "choice", True, "Core switch", "Firewall", "Router", "Load balancer"),
-        _attr("model", "Model"), _attr("firmware", "Firmware version"),
-    ]),
-    ("application", "Application", "An application we host or support.", [
-        _attr("version", "Version"), _attr("url", "URL"),
-        _attr("environment", "Environment", "choice", False, *ENVIRONMENTS),
-    ]),
-    ("cloud-resource", "Cloud resource", "A resource in our cloud, identified by its UUID.", [
-        _attr("uuid", "UUID", "text", True),
-        _attr("resource_kind", "Kind", "choice", True, "Virtual machine", "Volume", "Bucket", "DNS zone"),
-        _attr("region", "Region", "choice", False, *REGIONS),
-    ]),
-)  # fmt: skip
-
-
 def _items() -> dict[str, tuple[tuple[str, str, str, dict[str, Any]], ...]]:
     """Per organisation: (type, name, identifier, attributes). Certificates expire relative to today."""
     today = timezone.localdate()
@@ -214,7 +185,7 @@ def _items() -> dict[str, tuple[tuple[str, str, str, dict[str, Any]], ...]]:
             ("application", "Crumbs webshop", "shop.crumbs.example",
              {"version": "2.3", "url": "https://shop.crumbs.example", "environment": "Production"}),
             ("certificate", "shop.crumbs.example", "shop.crumbs.example",
-             {"common_name": "shop.crumbs.example", "expires_on": str(today - timedelta(days=2)),
+             {"subject": "CN=shop.crumbs.example", "expires_on": str(today - timedelta(days=2)),
               "issuer": "Let's Encrypt R11"}),
         ),
         "Acme Logistics": (
@@ -228,11 +199,13 @@ def _items() -> dict[str, tuple[tuple[str, str, str, dict[str, Any]], ...]]:
              {"hostname": "acme-files-01.acme.example", "os": "Windows Server 2022",
               "environment": "Production", "ip_address": "10.20.1.31"}),
             ("certificate", "portal.acme.example", "portal.acme.example",
-             {"common_name": "portal.acme.example", "expires_on": str(today + timedelta(days=9)),
+             {"subject": "CN=portal.acme.example", "expires_on": str(today + timedelta(days=9)),
               "issuer": "Sectigo RSA DV"}),
+            ("database", "acme-tracking-db", "acme-db-01.acme.example:5432/tracking",
+             {"engine": "PostgreSQL", "version": "16", "host": "acme-db-01.acme.example"}),
             ("application", "Acme Track & Trace", "track.acme.example",
              {"version": "3.7.2", "url": "https://track.acme.example", "environment": "Production"}),
-            ("network-device", "acme-fw-01", "FGT60F-4411",
+            ("network-item", "acme-fw-01", "FGT60F-4411",
              {"role": "Firewall", "model": "FortiGate 60F", "firmware": "7.2.8"}),
         ),
         "Globex Bank": (
@@ -240,26 +213,40 @@ def _items() -> dict[str, tuple[tuple[str, str, str, dict[str, Any]], ...]]:
              {"hostname": "glx-ob-app-01.globex.example", "os": "Red Hat Enterprise Linux 9",
               "environment": "Production", "ip_address": "10.40.2.15"}),
             ("certificate", "online.globex.example", "online.globex.example",
-             {"common_name": "online.globex.example", "expires_on": str(today + timedelta(days=21)),
+             {"subject": "CN=online.globex.example", "expires_on": str(today + timedelta(days=21)),
               "issuer": "DigiCert Global G2 TLS RSA SHA256 2020 CA1"}),
-            ("network-device", "glx-core-sw-01", "FDO2231X0KQ",
+            ("network-item", "glx-core-sw-01", "FDO2231X0KQ",
              {"role": "Core switch", "model": "Cisco Nexus 93180YC-FX", "firmware": "10.3(4a)"}),
             ("application", "Globex Online Banking", "online.globex.example",
              {"version": "4.1.3", "url": "https://online.globex.example", "environment": "Production"}),
             ("cloud-resource", "glx-payments-vm", "6f1c2d9e-3b47-4c1a-9e55-0d8a7b2f4c11",
              {"uuid": "6f1c2d9e-3b47-4c1a-9e55-0d8a7b2f4c11", "resource_kind": "Virtual machine",
-              "region": "London (lon1)"}),
+              "region": "London (lon1)", "provider": "Supportal Cloud"}),
             ("cloud-resource", "globex.example DNS zone", "b2e81f40-9c3d-4d7e-8a16-5f0e2c9d7a38",
              {"uuid": "b2e81f40-9c3d-4d7e-8a16-5f0e2c9d7a38", "resource_kind": "DNS zone",
-              "region": "Frankfurt (fra1)"}),
+              "region": "Frankfurt (fra1)", "provider": "Supportal Cloud"}),
         ),
     }  # fmt: skip
 
 
+# (source, kind, target) between the items above, by name.
+RELATIONS: tuple[tuple[str, str, str], ...] = (
+    ("Acme Track & Trace", RelationKind.RUNS_ON, "acme-web-01"),
+    ("Acme Track & Trace", RelationKind.DEPENDS_ON, "acme-tracking-db"),
+    ("acme-tracking-db", RelationKind.RUNS_ON, "acme-db-01"),
+    ("portal.acme.example", RelationKind.CONNECTED_TO, "acme-web-01"),
+    ("acme-web-01", RelationKind.CONNECTED_TO, "acme-fw-01"),
+    ("Globex Online Banking", RelationKind.RUNS_ON, "glx-ob-app-01"),
+    ("Globex Online Banking", RelationKind.DEPENDS_ON, "glx-payments-vm"),
+    ("glx-ob-app-01", RelationKind.CONNECTED_TO, "glx-core-sw-01"),
+)
+
+
 def load_cmdb(*, admin: User, agent: User) -> dict[str, ConfigItem]:
-    """Item types (by the admin) and the customers' items (by an agent); returns the items by name."""
+    """The default item types (made by the cmdb's data migration; by the admin here if missing), the
+    customers' items and their relations (by an agent); returns the items by name."""
     types: dict[str, ConfigItemType] = {}
-    for code, name, description, attrs in ITEM_TYPES:
+    for code, name, description, attrs in DEFAULT_TYPES:
         existing = ConfigItemType.objects.filter(code=code).first()
         types[code] = existing or config_item_type_create(
             actor=admin, channel=CHANNEL, code=code, name=name, description=description, attributes=attrs
@@ -273,6 +260,10 @@ def load_cmdb(*, admin: User, agent: User) -> dict[str, ConfigItem]:
                 actor=agent, channel=CHANNEL, organisation=organisation, item_type=types[code],
                 name=name, identifier=identifier, attributes=values,
             )  # fmt: skip
+    for source_name, kind, target_name in RELATIONS:
+        source, target = items[source_name], items[target_name]
+        if not ConfigItemRelation.objects.filter(source=source, target=target, kind=kind).exists():
+            relation_add(actor=agent, channel=CHANNEL, source=source, target=target, kind=kind)
     return items
 
 
@@ -283,7 +274,7 @@ def load_routing(request_types: dict[str, RequestType]) -> None:
     globex = Organisation.objects.get(name="Globex Bank")
     rules: tuple[tuple[str, Team, dict[str, Any], bool], ...] = (
         ("Network devices → Network", teams["network"],
-         {"config_item_type": ConfigItemType.objects.get(code="network-device")}, False),
+         {"config_item_type": ConfigItemType.objects.get(code="network-item")}, False),
         ("Globex incidents → Cloud Operations (24/7 on call)", teams["cloud-operations"],
          {"organisation": globex, "case_type": CaseType.objects.get(code="incident")}, False),
         ("Hosting → Cloud Operations", teams["cloud-operations"],

@@ -267,6 +267,9 @@ def load_demo_data() -> bool:
         )
         load_demo_cases()  # the request-type catalogue, the CMDB, routing rules and the cases
     _settle_history_emails()  # after the commit: the case emails are written by after-commit subscribers
+    from supportal.escalation.demo import settle_demo_pages
+
+    settle_demo_pages()  # the pages the urgent incidents sent at the commit: acknowledged but the newest
     return True
 
 

@@ -64,3 +64,19 @@ def sla_sweep() -> None:
     from supportal.sla.services import sla_sweep as sweep
 
     sweep()
+
+
+@db_periodic_task(crontab(minute="*"))
+def pass_on_unacknowledged_pages() -> None:
+    """Pass each page not acknowledged by its deadline to the next person on the rota."""
+    from supportal.escalation.services.paging import page_sweep
+
+    page_sweep()
+
+
+@db_periodic_task(crontab(hour="6", minute="20"))
+def open_certificate_renewals() -> None:
+    """Open a renewal order for each certificate within SUPPORTAL_CERT_RENEWAL_DAYS of expiry (once each)."""
+    from supportal.catalog.services.renewals import certificate_renewals_open
+
+    certificate_renewals_open()

@@ -2,9 +2,9 @@
 escalation matrix), the assignee and the organisation's CSM.
 
 Each gets the `case_escalated` email (whatever their preferences: an escalation is never routine), the
-agents with the workspace link, everyone else with the portal's. Those who are users also get an in-app
-notification (cases.subscribers already tells the assignee, the requester and the watchers). The person
-who escalated is told neither.
+agents with the workspace link, everyone else with the portal's. Their in-app notifications are written
+by cases.subscribers.notify_people, the one writer of in-app case notifications. The person who escalated
+is told neither.
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from supportal.cases.models import Case, CaseEvent, Priority
 from supportal.channels.email.outbound import send_case_email
 from supportal.notifications.case_email_recipients import deliverable, emailable
 from supportal.notifications.emails import absolute_url
-from supportal.notifications.models import Notification
 from supportal.orgs.models import EscalationContact
-
-IN_APP_KINDS = (UserKind.AGENT, UserKind.CUSTOMER)
 
 
 def escalation_people(row: CaseEvent) -> tuple[list[User], list[str]]:
@@ -51,18 +48,9 @@ def escalation_people(row: CaseEvent) -> tuple[list[User], list[str]]:
 
 
 def tell_of_escalation(row: CaseEvent) -> None:
-    """The in-app notifications and the emails of one `escalated` case event."""
+    """The emails of one `escalated` case event (its in-app notifications: cases.subscribers)."""
     case = row.case
     users, plain = escalation_people(row)
-    text = f"{row.actor_label} escalated {case.number} to level {row.data.get('new')}: {case.subject}"
-    Notification.objects.bulk_create(
-        [
-            Notification(user=user, case=case, event=row, verb=row.kind, text=text[:300])
-            for user in users
-            if user.kind in IN_APP_KINDS and _wants_in_app(user)
-        ],
-        ignore_conflicts=True,
-    )
     agents = [u.email for u in users if u.kind == UserKind.AGENT and emailable(u)]
     others = [u.email for u in users if u.kind != UserKind.AGENT and emailable(u)] + plain
     context = _context(case, row)
@@ -76,11 +64,6 @@ def tell_of_escalation(row: CaseEvent) -> None:
             to=agents,
             context={**context, "case_url": agent_url, "for_agents": True},
         )
-
-
-def _wants_in_app(user: User) -> bool:
-    preference = getattr(user, "notification_preference", None)
-    return preference is None or bool(preference.in_app)
 
 
 def _context(case: Case, row: CaseEvent) -> dict[str, object]:

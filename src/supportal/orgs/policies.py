@@ -63,6 +63,14 @@ def has_permission(actor: Actor, permission: Permission) -> bool:
     return permission.value in permissions_of(actor)
 
 
+def group_ids_of(actor: Actor) -> frozenset[int]:
+    """The permission groups a customer user is in (none for agents); read with the permissions."""
+    if not is_signed_in(actor) or is_agent(actor):
+        return frozenset()
+    membership = _membership(actor)
+    return frozenset(group.pk for group in membership.groups.all()) if membership is not None else frozenset()
+
+
 def _membership(actor: Actor) -> Any:
     if not hasattr(actor, "_supportal_membership"):
         from supportal.orgs.models import Membership

@@ -232,14 +232,33 @@ def account_status_change(
             new={"account_status": status, "reason": reason},
             ip=ip,
         )
-        if locked.csm is not None:
-            send_templated_email(
-                name="account_status_changed",
-                to=[locked.csm.email],
-                context={"organisation": locked, "change": change, "actor": actor},
-            )
+        _tell_of_account_status(locked, change, actor)
     organisation.account_status = status
     return change
+
+
+def _tell_of_account_status(organisation: Organisation, change: AccountStatusChange, actor: User) -> None:
+    """The CSM and provider management (the admins) hear of it by email and in the app."""
+    from supportal.notifications.models import Notification
+
+    people = {u.pk: u for u in User.objects.filter(kind=UserKind.AGENT, is_active=True, is_staff=True)}
+    if organisation.csm is not None and organisation.csm.is_active:
+        people[organisation.csm.pk] = organisation.csm
+    people.pop(actor.pk, None)
+    if not people:
+        return
+    text = (
+        f"{actor.display_name} changed {organisation.name}'s account status from "
+        f"{change.get_old_status_display()} to {change.get_new_status_display()}: {change.reason}"
+    )
+    Notification.objects.bulk_create(
+        [Notification(user=person, verb="account_status", text=text[:300]) for person in people.values()]
+    )
+    send_templated_email(
+        name="account_status_changed",
+        to=[person.email for person in people.values()],
+        context={"organisation": organisation, "change": change, "actor": actor},
+    )
 
 
 def customer_user_create(

@@ -22,6 +22,8 @@ EVENT_TYPES: dict[str, str] = {
     "case.attachment_added": "File added",
     "sla.warning": "SLA warning (a target is close)",
     "sla.breached": "SLA breached",
+    "page.sent": "On-call engineer paged (for an SMS or push gateway; provider-wide webhooks only)",
+    "page.acknowledged": "Page acknowledged",
 }
 
 

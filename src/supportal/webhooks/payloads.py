@@ -61,6 +61,8 @@ class PayloadBuilder:
                 data["comment"] = comment
         else:
             data["details"] = json.loads(json.dumps(self.event.data, default=str))
+        if agent and "page" in self.event.data:  # whom a paging gateway reaches, and the link to acknowledge
+            data["page"] = self.event.data["page"]
         return data
 
     def _comment(self, agent: bool) -> dict[str, Any] | None:

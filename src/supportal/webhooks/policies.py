@@ -6,7 +6,8 @@
 - A provider-wide webhook receives every event, as an agent sees it.
 - An organisation's webhook receives only what its customers may see together: events of the
   organisation's cases shared with the organisation (a private case is its requester's and watchers'
-  business, not every colleague's), and only public events (no internal notes, assignments or links).
+  business, not every colleague's), and only public events (no internal notes, assignments or links),
+  never on-call page events.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from supportal.orgs import policies
 from supportal.orgs.models import Organisation
 from supportal.orgs.policies import Actor
 from supportal.webhooks.models import Webhook
+
+PROVIDER_ONLY_PREFIX = "page."  # on-call pages are the provider's business, whatever their history says
 
 
 def can_manage_webhooks(actor: Actor, organisation: Organisation | None) -> bool:
@@ -48,6 +51,8 @@ def receives_event(webhook: Webhook, *, name: str, public: bool, case: Case | No
         return False
     if webhook.organisation_id is None:
         return True
+    if name.startswith(PROVIDER_ONLY_PREFIX):
+        return False
     return public and case is not None and receives_case(webhook, case)
 
 

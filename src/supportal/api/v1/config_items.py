@@ -1,15 +1,19 @@
-"""/api/v1/config-items: list, add (agents), read and change configuration items; list their types."""
+"""/api/v1/config-items: list, add (agents), read and change configuration items; list their types; an
+item's relations (agents add and remove them). Bulk loading from CSV is config_items_import.py."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
-from pydantic import field_validator
+from pydantic import ValidationError, field_validator
 
 from supportal.api.v1.auth import actor_of
 from supportal.api.v1.errors import errors
@@ -17,7 +21,7 @@ from supportal.api.v1.pagination import Page, PageParams, paginate
 from supportal.api.v1.schemas import Id, Input
 from supportal.audit.services import AuditChannel
 from supportal.cmdb import access, policies, selectors, services
-from supportal.cmdb.models import AttributeKind, ConfigItem, ConfigItemType
+from supportal.cmdb.models import AttributeKind, ConfigItem, ConfigItemRelation, ConfigItemType, RelationKind
 from supportal.core.errors import Forbidden, InvalidInput, NotFound
 from supportal.orgs import access as orgs_access
 from supportal.orgs.models import Organisation
@@ -192,3 +196,178 @@ def update_config_item(request: HttpRequest, config_item_id: int, payload: Confi
     changes = payload.model_dump(exclude_unset=True)
     item = services.config_item_update(actor=actor, channel=AuditChannel.API, item=item, **changes)
     return config_item_out(item)
+
+
+# --- Relations
+
+
+class RelationOut(Schema):
+    id: int
+    kind: RelationKind = Field(description="`source` runs on, depends on or is connected to `target`.")
+    source: int
+    source_name: str
+    target: int
+    target_name: str
+    created_at: datetime
+
+
+class RelationIn(Input):
+    kind: RelationKind
+    target: Id = Field(description="The other item, of the same organization; this item is the source.")
+
+
+def relation_out(relation: ConfigItemRelation) -> RelationOut:
+    return RelationOut(
+        id=relation.pk,
+        kind=RelationKind(relation.kind),
+        source=relation.source_id,
+        source_name=relation.source.name,
+        target=relation.target_id,
+        target_name=relation.target.name,
+        created_at=relation.created_at,
+    )
+
+
+@router.get(
+    "/{int:config_item_id}/relations",
+    response={200: Page[RelationOut], **errors(404)},
+    summary="List an item's relations",
+)
+def list_relations(request: HttpRequest, config_item_id: int, page: Query[PageParams]) -> Page[RelationOut]:
+    """The item's relations both ways: it is the `source` or the `target`. Oldest first."""
+    item = access.config_item_for(actor_of(request), config_item_id)
+    relations = ConfigItemRelation.objects.filter(Q(source_id=item.pk) | Q(target_id=item.pk))
+    result = paginate(relations.select_related("source", "target"), page, ordering=("id",))
+    return Page[RelationOut](items=[relation_out(r) for r in result.items], next_cursor=result.next_cursor)
+
+
+@router.post(
+    "/{int:config_item_id}/relations",
+    response={201: RelationOut, **errors(404, 409)},
+    summary="Relate an item to another",
+)
+def add_relation(request: HttpRequest, config_item_id: int, payload: RelationIn) -> Status[RelationOut]:
+    """Agents only. The item is the source: "this item <kind> target"; both of one organization."""
+    actor = actor_of(request)
+    item = access.config_item_to_change(actor, config_item_id)
+    try:
+        target = access.config_item_for(actor, payload.target)
+    except NotFound:
+        raise InvalidInput("No such item.", fields={"target": ["No such configuration item."]}) from None
+    relation = services.relation_add(
+        actor=actor, channel=AuditChannel.API, source=item, target=target, kind=payload.kind
+    )
+    return Status(201, relation_out(relation))
+
+
+@router.delete(
+    "/{int:config_item_id}/relations/{int:relation_id}",
+    response={204: None, **errors(404)},
+    summary="Remove a relation",
+)
+def remove_relation(request: HttpRequest, config_item_id: int, relation_id: int) -> Status[None]:
+    """Agents only. Any relation of the item, whichever way it points."""
+    actor = actor_of(request)
+    item = access.config_item_to_change(actor, config_item_id)
+    services.relation_remove(actor=actor, channel=AuditChannel.API, item=item, relation_id=relation_id)
+    return Status(204, None)
+
+
+# --- CSV import
+
+
+class ImportIn(Input):
+    organization: Id
+    csv: str = Field(
+        max_length=services.csv_import.MAX_TEXT,
+        description="Columns type,name,identifier, then attribute keys; one item a row.",
+    )
+    partial: bool = Field(False, description="Import the good rows even when others are bad.")
+    dry_run: bool = Field(False, description="Check and count only; write nothing.")
+
+
+class ImportQuery(Input):
+    """Only with a text/csv body (a JSON body carries these itself)."""
+
+    organization: Id | None = Field(None, description="With a text/csv body: the organization (required).")
+    partial: bool = Field(False, description="With a text/csv body: import the good rows anyway.")
+    dry_run: bool = Field(False, description="With a text/csv body: check and count only.")
+
+
+class ImportProblemOut(Schema):
+    line: int = Field(description="The line of the CSV the row starts on (the header is line 1).")
+    field: str = Field(description="type, name, identifier, an attribute key, row or header.")
+    message: str
+
+
+class ImportOut(Schema):
+    created: int = Field(description="Items added (on a dry run: that would be).")
+    updated: int = Field(description="Existing items (same type and name) changed (or that would be).")
+    dry_run: bool
+    errors: list[ImportProblemOut]
+
+
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ImportIn.model_json_schema()},
+            "text/csv": {"schema": {"type": "string", "maxLength": services.csv_import.MAX_TEXT}},
+        },
+    }
+}
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, **errors()},
+    summary="Import configuration items from CSV",
+    openapi_extra=IMPORT_BODY,
+)
+def import_config_items(request: HttpRequest, options: Query[ImportQuery]) -> ImportOut:
+    """Agents only. Send JSON {organization, csv, partial, dry_run}, or the CSV itself as text/csv with
+    `organization`, `partial` and `dry_run` in the query. Rows naming an existing item (type and name)
+    update it. Bad rows are reported with their line; unless `partial`, one bad row means nothing is
+    imported (`created` and `updated` are then 0)."""
+    actor = actor_of(request)
+    if not policies.can_manage_config_items(actor):
+        raise Forbidden("Only agents may import configuration items.")
+    payload = _import_payload(request, options)
+    report = services.config_items_import(
+        actor=actor,
+        channel=AuditChannel.API,
+        organisation=_organisation(actor, payload.organization),
+        csv_text=payload.csv,
+        dry_run=payload.dry_run,
+        partial=payload.partial,
+    )
+    return ImportOut(
+        created=report.created,
+        updated=report.updated,
+        dry_run=report.dry_run,
+        errors=[ImportProblemOut(line=p.line, field=p.field, message=p.message) for p in report.errors],
+    )
+
+
+def _import_payload(request: HttpRequest, options: ImportQuery) -> ImportIn:
+    data: Any
+    if request.content_type == "text/csv":
+        try:
+            text = request.body.decode(request.encoding or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            raise HttpError(400, "The CSV is not UTF-8 text.") from None
+        if options.organization is None:
+            raise InvalidInput(
+                "Which organization?", fields={"organization": ["Required with a text/csv body."]}
+            )
+        data = {**options.model_dump(), "csv": text}
+    else:
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise HttpError(400, "The request body is not valid JSON.") from None
+    try:
+        return ImportIn.model_validate(data)
+    except ValidationError as error:
+        loc_errors = [{**e, "loc": ["body", "payload", *e["loc"]]} for e in error.errors(include_url=False)]
+        raise NinjaValidationError(loc_errors) from None

@@ -33,8 +33,11 @@ from supportal.api import idempotency
 from supportal.api.v1 import (
     alerts,
     cases,
+    catalog,
     config_items,
     notifications,
+    on_call,
+    orders,
     organizations,
     tokens,
     users,
@@ -145,6 +148,9 @@ api.add_router("/cases", cases.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/alerts", alerts.router)
 api.add_router("/webhooks", webhooks.router)
+api.add_router("/catalog", catalog.router)
+api.add_router("", orders.router)  # /orders, /orders/{number}/tasks/..., /cases/{number}/approval
+api.add_router("", on_call.router)  # /on-call, /cases/{number}/pages, /pages/{page_id}/acknowledge
 
 
 class AnyPathConverter:

@@ -29,6 +29,11 @@ class EventKind(models.TextChoices):
     WORKAROUND = "workaround", "Workaround given"
     SLA_WARNING = "sla_warning", "SLA warning"
     SLA_BREACHED = "sla_breached", "SLA breached"
+    PAGED = "paged", "On-call paged"
+    PAGE_ACKNOWLEDGED = "page_acknowledged", "Page acknowledged"
+    PAGE_UNANSWERED = "page_unanswered", "Page unanswered"
+    APPROVAL = "approval", "Approval decision"
+    TASK_DONE = "task_done", "Fulfilment task done"
 
 
 class CaseEvent(models.Model):

@@ -38,6 +38,7 @@ class CloseReason(models.TextChoices):
     WITHDRAWN = "withdrawn", "Closed by the customer"
     AUTO = "auto", "Closed automatically after resolution"
     MERGED = "merged", "Merged into another case"
+    REJECTED = "rejected", "Rejected by an approver"
 
 
 class CaseNumberCounter(models.Model):

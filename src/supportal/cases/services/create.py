@@ -164,6 +164,10 @@ def case_create(
         save_watchers(case, watcher_list, actor=actor, channel=channel, record_events=False)
         search.index_case(case)
         routing.route_new_case(case, channel=channel, team=team)
+        if request_type is not None:  # an order, or a change that needs approval
+            from supportal.catalog.services.orders import order_begin
+
+            order_begin(case, actor=actor, channel=channel)
     return case
 
 
@@ -203,7 +207,7 @@ def _requester(actor: Actor, organisation: Organisation, requester: User | None)
         return actor  # type: ignore[return-value]
     if requester.pk == getattr(actor, "pk", None):
         return requester
-    if not is_agent(actor) and getattr(actor, "kind", None) != UserKind.INTEGRATION:
+    if not is_agent(actor) and getattr(actor, "kind", None) not in (UserKind.INTEGRATION, UserKind.SYSTEM):
         raise Forbidden("Only agents may open a case for someone else.")
     belongs = (
         requester.pk == organisation.virtual_user_id

@@ -26,6 +26,7 @@ _CLOSE_REASONS = {
     Action.CLOSE: CloseReason.WITHDRAWN,
     Action.AUTO_CLOSE: CloseReason.AUTO,
     Action.MERGE: CloseReason.MERGED,
+    Action.DECLINE: CloseReason.REJECTED,
 }
 
 
@@ -68,6 +69,10 @@ def case_transition(
             raise (Forbidden if error.wrong_role else Conflict)(error.detail) from None
         if move.needs_reason and not reason:
             raise InvalidInput("Say why.", fields={"reason": ["A reason is required."]})
+        if role != Role.SYSTEM:
+            from supportal.catalog.guards import check_move_allowed  # approvals come before work
+
+            check_move_allowed(locked, move.target)
         old, old_assignee, old_team = locked.state, locked.assignee_id, locked.team_id
         changed = _apply(locked, move, actor=actor, reason=reason, assignee=assignee)
         if comment.strip():

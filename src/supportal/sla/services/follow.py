@@ -68,12 +68,25 @@ def clocks_follow(case: Case, event: CaseEvent, *, by_agent: bool) -> None:
     rows = {row.metric: row for row in SlaClock.objects.select_for_update().filter(case_id=case.pk)}
     if not rows:
         return  # a case older than its clocks (see sla.services.rebuild)
+    unbreached = {metric for metric, row in rows.items() if row.breached_at is None}
     changed = apply_event(
         rows, kind=event.kind, data=event.data, at=event.at, public=event.public, by_agent=by_agent,
         facts=lambda: facts_of(case),
     )  # fmt: skip
     if changed:
         SlaClock.objects.bulk_update(changed, clocks.SAVED_FIELDS)
+        late = [row for row in changed if row.metric in unbreached and row.breached_at is not None]
+        if late:
+            _record_late_breaches(case, late)
+
+
+def _record_late_breaches(case: Case, rows: list[SlaClock]) -> None:
+    """A clock stopped after its due time that the sweep had not marked yet (it runs once a minute, or the
+    worker was down): the breach is recorded now, as the sweep would have, so that nobody misses it."""
+    from supportal.sla.services.sweep import record_mark
+
+    for row in rows:
+        record_mark(case, row, breach=True)
 
 
 def apply_event(

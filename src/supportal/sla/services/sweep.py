@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from supportal.cases.models import Channel, EventKind
+from supportal.cases.models import Case, Channel, EventKind
 from supportal.cases.services import history
 from supportal.sla.models import SlaClock
 from supportal.sla.records import iso
@@ -69,24 +69,29 @@ def _mark(now: datetime, batch: int, *, breach: bool) -> int:
                 row.warned_at = now
             row.updated_at = now
         SlaClock.objects.bulk_update(rows, ["breached_at", "warned_at", "updated_at"])
-        from supportal.accounts.services import system_user
-
-        actor = system_user(*SYSTEM_ACTOR)
         for row in rows:
-            moment = row.due_at if breach else row.warn_at
-            assert moment is not None
-            history.record(
-                row.case,
-                EventKind.SLA_BREACHED if breach else EventKind.SLA_WARNING,
-                actor=actor,
-                channel=Channel.SYSTEM,
-                public=breach,  # customers see breaches (their case page says so too), not warnings
-                data={
-                    "metric": row.metric,
-                    "due_at": iso(row.due_at) if row.due_at else None,
-                    "at": iso(moment),
-                    "target": row.targets[-1].get("label", ""),
-                },
-                publish_as="sla.breached" if breach else "sla.warning",
-            )
+            record_mark(row.case, row, breach=breach)
     return len(rows)
+
+
+def record_mark(case: Case, row: SlaClock, *, breach: bool) -> None:
+    """The case event of a marked clock (`sla_breached`, public; `sla_warning`, internal), published as
+    `sla.breached` / `sla.warning` after commit. Also used for a breach found when a clock stops late."""
+    from supportal.accounts.services import system_user
+
+    moment = (row.breached_at or row.due_at) if breach else row.warn_at  # a stopped clock has no due time
+    assert moment is not None
+    history.record(
+        case,
+        EventKind.SLA_BREACHED if breach else EventKind.SLA_WARNING,
+        actor=system_user(*SYSTEM_ACTOR),
+        channel=Channel.SYSTEM,
+        public=breach,  # customers see breaches (their case page says so too), not warnings
+        data={
+            "metric": row.metric,
+            "due_at": iso(row.due_at or moment),
+            "at": iso(moment),
+            "target": row.targets[-1].get("label", ""),
+        },
+        publish_as="sla.breached" if breach else "sla.warning",
+    )

@@ -192,7 +192,9 @@ class _Writer:
         return "wrote"
 
     def _state_changed(self, data: dict[str, Any], entry: Entry) -> str:
-        return f"changed the state from {self._state(data.get('old'))} to {self._state(data.get('new'))}"
+        moved = f"changed the state from {self._state(data.get('old'))} to {self._state(data.get('new'))}"
+        why = CATALOG_MOVES.get(str(data.get("action")))
+        return f"{moved}: {why}" if why else moved
 
     def _priority_changed(self, data: dict[str, Any], entry: Entry) -> str:
         old, new = data.get("old"), data.get("new")
@@ -281,6 +283,42 @@ class _Writer:
 
     def _sla_breached(self, data: dict[str, Any], entry: Entry) -> str:
         return f"recorded that the {_sla_target(data)} target was missed"
+
+    def _paged(self, data: dict[str, Any], entry: Entry) -> str:
+        who = PAGED_ROLES.get(str(data.get("role")), "on-call")
+        person, team, step = data.get("person", "someone"), data.get("team", "on call"), data.get("step", 1)
+        return f"paged {who}, {person} ({team}, page {step})"
+
+    def _page_acknowledged(self, data: dict[str, Any], entry: Entry) -> str:
+        minutes = int(data.get("after_seconds") or 0) // 60
+        return f"acknowledged the page after {minutes} min and is on it"
+
+    def _approval(self, data: dict[str, Any], entry: Entry) -> str:
+        comment = f": “{data['comment']}”" if data.get("comment") else ""
+        if data.get("decision") == "reject":
+            return f"rejected it{comment}"
+        return f"approved it ({data.get('approvals', 1)} of {data.get('required', 1)}){comment}"
+
+    def _task_done(self, data: dict[str, Any], entry: Entry) -> str:
+        verb = "marked “{}” as not needed" if data.get("skipped") else "completed “{}”"
+        left = int(data.get("remaining") or 0)
+        return verb.format(data.get("name", "a task")) + (f" ({left} to go)" if left else " (the last step)")
+
+    def _page_unanswered(self, data: dict[str, Any], entry: Entry) -> str:
+        return f"could not reach anyone on call: {data.get('reason', 'nobody acknowledged')}"
+
+
+CATALOG_MOVES = {
+    "await-approval": "it waits for approval",
+    "approve": "approved, so it can be done",
+    "decline": "rejected by an approver",
+    "fulfil": "every fulfilment step is done",
+}
+PAGED_ROLES = {
+    "on_call": "the on-call engineer",
+    "next": "the next person on the rota",
+    "lead": "the team lead",
+}
 
 
 def _priority(value: Any) -> str:

@@ -19,7 +19,7 @@ from django.template.loader import select_template
 from supportal.accounts.models import User
 from supportal.cases import policies, selectors
 from supportal.cases.lifecycle import Action, Role, State, actions_available
-from supportal.cases.models import Case, CaseLink, ExtraField, FieldKind, LinkKind
+from supportal.cases.models import Case, CaseLink, ExtraField, FieldKind, Kind, LinkKind
 from supportal.cases.services.escalation import top_level
 from supportal.cases.services.priority import severity_definitions, state_labels
 from supportal.cmdb.models import ConfigItem
@@ -39,6 +39,7 @@ from supportal.web.cases.detail_forms import (
     PriorityForm,
     WatcherForm,
 )
+from supportal.web.catalog_order import order_context
 
 STATE_CLASSES: dict[str, str] = {
     State.NEW: "info",
@@ -147,6 +148,8 @@ def case_page_context(request: HttpRequest, case: Case, bound: Bound | None = No
         context["severities"] = sorted(severity_definitions().items())
     if context["show_watcher_form"]:
         context["colleagues"] = colleagues_of(case)
+    if case.kind == Kind.ORDER or case.request_type_id is not None:  # an order, or a change to approve
+        context.update(order_context(actor, case))
     return context
 
 

@@ -1,5 +1,8 @@
 """The case lists: /cases/ (My cases; `?scope=organization` for the organisation's) and /orders/.
 
+Orders show and filter on the order's status (Submitted, Awaiting approval, ... Fulfilled), not the
+case's state.
+
 Customers see the cases they requested or watch, or, with the "view the organisation's cases"
 permission, every case of their organisation they may see. Agents see every case (scope ignored).
 One query for the page of cases (keyset pagination on the list's ordering, see api/v1/pagination.py),
@@ -21,11 +24,13 @@ from django.views.decorators.http import require_GET
 from supportal.cases import policies, selectors
 from supportal.cases.models import Case, CaseType, Kind
 from supportal.cases.services.priority import state_labels
+from supportal.catalog.models import OrderStatus
 from supportal.core.errors import InvalidInput
 from supportal.orgs.policies import is_agent
 from supportal.sla.display import next_due_at
 from supportal.web.cases import lists_filters, lists_paging, lists_pickers
 from supportal.web.cases.lists_filters import DEFAULT_SORT, SORTS, CaseFilterForm
+from supportal.web.catalog_order import STATUS_CLASSES, status_of, with_order_status
 
 PAGE_SIZE = 25
 ORGANISATION = "organization"
@@ -47,19 +52,27 @@ ORDERS = Listing(Kind.ORDER, "web:orders", "order", "orders")
 
 @dataclass(frozen=True)
 class Row:
-    """A case as a list shows it: its status's display name and who asked."""
+    """A case as a list shows it: its status's display name and who asked; `status_code` is the
+    state, or the order's status on the Orders list; `badge` the status badge's class."""
 
     case: Case
     status: str
     requester: str
+    badge: str = ""
 
 
-def rows_of(cases: list[Case], labels: dict[str, str]) -> list[Row]:
-    """List rows; a shared login's case shows the person's own name as the requester."""
-    return [
-        Row(case, labels.get(case.state, case.state), case.requester_name or case.requester.display_name)
-        for case in cases
-    ]
+def rows_of(cases: list[Case], labels: dict[str, str], *, orders: bool = False) -> list[Row]:
+    """List rows; a shared login's case shows the person's own name as the requester. `orders`: the
+    cases come with their order (select_related), whose status is shown."""
+    rows = []
+    for case in cases:
+        code, badge = case.state, f"state-{case.state}"
+        if orders:
+            code = status_of(case)
+            badge = f"text-bg-{STATUS_CLASSES.get(code, 'secondary')}"
+        name = case.requester_name or case.requester.display_name
+        rows.append(Row(case, labels.get(code, code), name, badge))
+    return rows
 
 
 @login_required
@@ -89,11 +102,13 @@ def _listing(request: HttpRequest, listing: Listing) -> HttpResponse:
     if organisation_scope and not context["may_list_organisation"]:
         return render(request, "web/cases/list_forbidden.html", context, status=403)
 
-    labels = state_labels()
+    orders_listed = listing.kind == Kind.ORDER
+    labels = {**state_labels(), **dict(OrderStatus.choices)} if orders_listed else state_labels()
+    states = list(OrderStatus.choices) if orders_listed else list(labels.items())
     types = list(CaseType.objects.order_by("position", "name").values_list("id", "code", "name"))
     form = CaseFilterForm(
         request.GET,
-        states=list(labels.items()),
+        states=states,
         case_types=[(code, name) for _, code, name in types],
         requesters=lists_filters.requester_options(actor, organisation_scope=organisation_scope),
         config_items=lists_filters.config_item_scope(actor),
@@ -106,8 +121,12 @@ def _listing(request: HttpRequest, listing: Listing) -> HttpResponse:
     }
 
     visible = selectors.cases_visible_to(actor).filter(kind=listing.kind)
-    found = lists_filters.narrowed(actor, visible, filters, {code: pk for pk, code, _ in types})
-    found = found.select_related("requester", "case_type", *(("organisation",) if agent else ()))
+    narrowing = {k: v for k, v in filters.items() if not (orders_listed and k == "status")}
+    found = lists_filters.narrowed(actor, visible, narrowing, {code: pk for pk, code, _ in types})
+    if orders_listed and filters.get("status"):
+        found = found.filter(with_order_status(filters["status"]))
+    related = (*(("organisation",) if agent else ()), *(("order",) if orders_listed else ()))
+    found = found.select_related("requester", "case_type", *related)
     found = found.annotate(sla_next_due=next_due_at())  # the SLA badge, in the page's own query
     # My cases: what I requested and what I watch, each paged on its own index, then merged.
     parts = [found] if agent or organisation_scope else lists_paging.parts_of_mine(actor, found)
@@ -122,7 +141,7 @@ def _listing(request: HttpRequest, listing: Listing) -> HttpResponse:
 
     context.update(
         form=form,
-        rows=rows_of(page.items, labels),
+        rows=rows_of(page.items, labels, orders=orders_listed),
         filtered=any(key != "sort" for key in filters),
         more_filters_open=_more_filters_open(filters, form),
         paged=cursor is not None,

@@ -19,6 +19,7 @@ from supportal.cases.services.priority import state_labels
 from supportal.orgs.policies import Actor
 from supportal.web.cases.lists import Row, rows_of
 from supportal.web.cases.lists_paging import paginate_merged, parts_of_mine
+from supportal.web.catalog_order import OPEN_ORDER_STATUSES, with_order_status
 
 WIDGET_ROWS = 5
 NOT_CLOSED = [state.value for state in State if state != State.CLOSED]
@@ -44,9 +45,11 @@ def home_widgets(actor: Actor) -> list[Widget]:
     def widget(
         key: str, title: str, parts: list[QuerySet[Case]], url: str, params: list[tuple[str, str]], empty: str
     ) -> Widget:
-        related = [part.select_related("requester", "case_type") for part in parts]
+        orders = key == "orders"
+        extra = ("order",) if orders else ()
+        related = [part.select_related("requester", "case_type", *extra) for part in parts]
         page = paginate_merged(related, cursor=None, limit=WIDGET_ROWS, ordering=LATEST)
-        return Widget(key, title, rows_of(page.items, labels), _url(url, params), empty)
+        return Widget(key, title, rows_of(page.items, labels, orders=orders), _url(url, params), empty)
 
     return [
         widget(
@@ -76,9 +79,9 @@ def home_widgets(actor: Actor) -> list[Widget]:
         widget(
             "orders",
             "My orders",
-            parts_of_mine(actor, visible.filter(kind=Kind.ORDER, state__in=NOT_CLOSED)),
+            parts_of_mine(actor, visible.filter(with_order_status(OPEN_ORDER_STATUSES), kind=Kind.ORDER)),
             "web:orders",
-            [("status", s) for s in NOT_CLOSED],
+            [("status", s) for s in OPEN_ORDER_STATUSES],
             "You have no open orders.",
         ),
     ]

@@ -1,5 +1,4 @@
-"""The only writers of configuration items and their types. Each checks the actor through the policies,
-validates the attributes against the type's definitions, and writes the audit record in its transaction."""
+"""Configuration item types and items: attributes checked against the type's definitions, audited."""
 
 from __future__ import annotations
 
@@ -142,7 +141,7 @@ def config_item_create(
     """Add a configuration item to an organisation (agents only)."""
     if not policies.can_manage_config_items(actor):
         raise Forbidden("Only agents may add configuration items.")
-    name, identifier = _clean_name(name), _clean_identifier(identifier)
+    name, identifier = clean_name(name), clean_identifier(identifier)
     values = clean_attributes(item_type, attributes or {})
     try:
         with transaction.atomic():
@@ -203,9 +202,9 @@ def config_item_update(*, actor: Actor, channel: str, item: ConfigItem, **change
 def _cleaned_changes(item: ConfigItem, changes: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if "name" in changes:
-        cleaned["name"] = _clean_name(changes["name"])
+        cleaned["name"] = clean_name(changes["name"])
     if "identifier" in changes:
-        cleaned["identifier"] = _clean_identifier(changes["identifier"])
+        cleaned["identifier"] = clean_identifier(changes["identifier"])
     if "is_active" in changes:
         if not isinstance(changes["is_active"], bool):
             raise InvalidInput("is_active must be true or false.", fields={"is_active": ["Not a boolean."]})
@@ -225,7 +224,7 @@ def _duplicate(name: str) -> Conflict:
     return Conflict(f"The organisation has a configuration item of this type named {name!r} already.")
 
 
-def _clean_name(name: Any) -> str:
+def clean_name(name: Any) -> str:
     cleaned = name.strip() if isinstance(name, str) else ""
     if not cleaned or len(cleaned) > ITEM_NAME_MAX:
         raise InvalidInput(
@@ -235,7 +234,7 @@ def _clean_name(name: Any) -> str:
     return cleaned
 
 
-def _clean_identifier(identifier: Any) -> str:
+def clean_identifier(identifier: Any) -> str:
     cleaned = identifier.strip() if isinstance(identifier, str) else None
     if cleaned is None or len(cleaned) > IDENTIFIER_MAX:
         raise InvalidInput(

@@ -1,0 +1,1 @@
+"""The only writers of orders, fulfilment tasks and approval decisions (catalog.services.*)."""

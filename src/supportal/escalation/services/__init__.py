@@ -1,0 +1,1 @@
+"""The only writers of rotas' overrides and of pages (escalation.services.paging, .rotas)."""
