@@ -4,7 +4,8 @@ For each metric, separately: the length comes from the most specific policy with
 metric (else `sla.targets.DEFAULT_TARGETS`); the calendar from that target, else from the most specific
 policy that names a calendar, else 24/7; the warning share from the most specific policy that sets one,
 else SUPPORTAL_SLA_WARNING_PERCENT. Specificity: type and priority, then priority, then type, then the
-plan's policy for all cases.
+plan's policy for all cases. An order's resolution target is its catalog item's promised fulfilment time
+when the item names one.
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ def default_warn_share() -> float:
     return int(getattr(settings, "SUPPORTAL_SLA_WARNING_PERCENT", 75)) / 100
 
 
-def targets_for(*, plan_id: int, case_type_id: int | None, priority: str) -> dict[Metric, ChosenTarget]:
-    """The three targets of a case with this plan, type and priority (two queries)."""
+def targets_for(
+    *, plan_id: int, case_type_id: int | None, priority: str, request_type_id: int | None = None
+) -> dict[Metric, ChosenTarget]:
+    """The three targets of a case with this plan, type and priority (two queries; a third for a case of
+    a request type, whose catalog item may promise its fulfilment in working days)."""
     policies = sorted(
         SlaPolicy.objects.filter(plan_id=plan_id)
         .filter(Q(case_type__isnull=True) | Q(case_type_id=case_type_id))
@@ -89,4 +93,20 @@ def targets_for(*, plan_id: int, case_type_id: int | None, priority: str) -> dic
             warn,
             policy.pk,
         )
+    if request_type_id is not None:
+        _promised_fulfilment(chosen, request_type_id)
     return chosen
+
+
+def _promised_fulfilment(chosen: dict[Metric, ChosenTarget], request_type_id: int) -> None:
+    """A catalog item's promised fulfilment time ("within 3 working days") is its orders' resolution
+    target: that many business days on the calendar the resolution target runs on."""
+    from supportal.catalog.models import CatalogItem
+
+    item = CatalogItem.objects.filter(request_type_id=request_type_id)
+    promised = next(iter(item.values_list("fulfilment_days", flat=True)), None)
+    if promised:
+        resolution = chosen[Metric.RESOLUTION]
+        chosen[Metric.RESOLUTION] = ChosenTarget(
+            TargetLength(days=promised), resolution.calendar, resolution.warn, resolution.policy_id
+        )

@@ -34,9 +34,15 @@ class Facts:
     plan_id: int
     case_type_id: int | None
     priority: str
+    request_type_id: int | None = None
 
     def targets(self) -> dict[Metric, ChosenTarget]:
-        return targets_for(plan_id=self.plan_id, case_type_id=self.case_type_id, priority=self.priority)
+        return targets_for(
+            plan_id=self.plan_id,
+            case_type_id=self.case_type_id,
+            priority=self.priority,
+            request_type_id=self.request_type_id,
+        )
 
 
 def facts_of(case: Case) -> Facts:
@@ -44,7 +50,12 @@ def facts_of(case: Case) -> Facts:
         plan_id = case.organisation.plan_id
     else:
         plan_id = Organisation.objects.values_list("plan_id", flat=True).get(pk=case.organisation_id)
-    return Facts(plan_id=plan_id, case_type_id=case.case_type_id, priority=case.priority)
+    return Facts(
+        plan_id=plan_id,
+        case_type_id=case.case_type_id,
+        priority=case.priority,
+        request_type_id=case.request_type_id,
+    )
 
 
 def concerns_clocks(kind: str, data: dict[str, Any], *, public: bool, by_agent: bool) -> bool:

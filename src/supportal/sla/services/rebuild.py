@@ -40,7 +40,10 @@ def sla_rebuild(case: Case) -> list[SlaClock]:
         data = event.data or {}
         if event.kind == EventKind.CREATED:
             facts = Facts(
-                facts.plan_id, types.get(str(data.get("type")), case.case_type_id), str(data.get("priority"))
+                facts.plan_id,
+                types.get(str(data.get("type")), case.case_type_id),
+                str(data.get("priority")),
+                case.request_type_id,
             )
             chosen = facts.targets()
             rows = {m.value: clocks.new_clock(case.pk, m, chosen[m], event.at) for m in Metric}
@@ -79,7 +82,7 @@ def sla_retarget_organisation(*, organisation: Organisation, at: datetime | None
     """Re-target the running and paused clocks of the organisation's cases to its (new) plan's policies.
     Returns the clocks changed."""
     at = at or timezone.now()
-    cache: dict[tuple[int | None, str], dict[Metric, ChosenTarget]] = {}
+    cache: dict[tuple[int | None, str, int | None], dict[Metric, ChosenTarget]] = {}
     changed = 0
     with transaction.atomic():
         rows = (
@@ -91,7 +94,7 @@ def sla_retarget_organisation(*, organisation: Organisation, at: datetime | None
         )
         batch: list[SlaClock] = []
         for row in rows.iterator(chunk_size=RETARGET_BATCH):
-            key = (row.case.case_type_id, row.case.priority)
+            key = (row.case.case_type_id, row.case.priority, row.case.request_type_id)
             if key not in cache:
                 cache[key] = Facts(organisation.plan_id, *key).targets()
             if clocks.retarget(row, cache[key][Metric(row.metric)], at, f"plan {organisation.plan}"):
