@@ -7,7 +7,6 @@ next person; Charlie escalates twice and sees level 2; the missed first response
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from supportal.accounts.models import User
 from supportal.cases.models import Case, CaseType
-from supportal.channels.email.lmtp import LMTPController, lmtp_controller
+from supportal.channels.email.lmtp import LMTPController
 from supportal.escalation import selectors
 from supportal.escalation.models import Page, PageStatus
 from supportal.escalation.schedule import escalation_chain
@@ -28,22 +27,14 @@ from supportal.sla.services.sweep import sla_sweep
 from tests import smtp_server as smtp_fixtures
 from tests.channels.email.mail import mail
 from tests.channels.email.test_email_journey import deliver
+from tests.channels.email.test_email_journey import lmtp as lmtp_fixture
 from tests.conftest import Story
 from tests.escalation.conftest import OnCall
-from tests.smtp_server import SmtpServer, free_port
+from tests.smtp_server import SmtpServer
 
 smtp_server = smtp_fixtures.smtp_server
+lmtp = lmtp_fixture  # LMTP on loopback, as the email journey runs it
 WAIT = 15.0
-
-
-@pytest.fixture
-def lmtp() -> Iterator[LMTPController]:
-    controller = lmtp_controller("127.0.0.1", free_port())
-    controller.start()
-    try:
-        yield controller
-    finally:
-        controller.stop()
 
 
 def client_for(user: User) -> Client:

@@ -6,9 +6,10 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from supportal.accounts.models import User, UserKind
 from supportal.cases.models import Case
+from supportal.catalog import policies
 from supportal.catalog.models import ApprovalDecision, ApprovalState, CatalogItem, OrderTask
-from supportal.orgs.models import Membership, Permission
-from supportal.orgs.policies import Actor, has_permission, is_customer, organisation_id_of
+from supportal.orgs.models import Membership, Organisation, Permission
+from supportal.orgs.policies import Actor, has_permission, is_agent, is_customer, organisation_id_of
 
 
 def approvers_of(organisation_id: int) -> list[User]:
@@ -73,3 +74,21 @@ def approvals_awaiting(actor: Actor) -> QuerySet[Case]:
         .exclude(state="closed")  # withdrawn or merged while waiting: nothing left to decide
         .order_by("approval_requirement__requested_at", "id")
     )
+
+
+def orderable(actor: Actor, items: list[CatalogItem], organisation: Organisation | None) -> list[CatalogItem]:
+    """Those of `items` (from `catalog_items()`, groups and plans prefetched) the actor may order for
+    `organisation`; agents without an organisation: every one."""
+    if organisation is None:
+        return items if is_agent(actor) else []
+    return [
+        item
+        for item in items
+        if policies.can_order(
+            actor,
+            item,
+            organisation,
+            group_ids={g.pk for g in item.allowed_groups.all()},
+            plan_ids={p.pk for p in item.allowed_plans.all()},
+        )
+    ]

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from supportal.cases.models import Category
-from supportal.catalog import policies, selectors
+from supportal.catalog import selectors
 from supportal.catalog.models import CatalogItem
 from supportal.orgs.models import Organisation, Permission
 from supportal.orgs.policies import Actor, has_permission, is_agent, is_customer, organisation_id_of
@@ -38,20 +38,7 @@ def orderable_items(actor: Actor) -> list[CatalogItem]:
     items = list(selectors.catalog_items())
     if is_agent(actor):
         return items
-    organisation = _organisation_of(actor)
-    if organisation is None:
-        return []
-    return [
-        item
-        for item in items
-        if policies.can_order(
-            actor,
-            item,
-            organisation,
-            group_ids={g.pk for g in item.allowed_groups.all()},
-            plan_ids={p.pk for p in item.allowed_plans.all()},
-        )
-    ]
+    return selectors.orderable(actor, items, _organisation_of(actor))
 
 
 @login_required

@@ -14,10 +14,10 @@ from supportal.api.v1.cases import refs
 from supportal.api.v1.errors import errors
 from supportal.api.v1.schemas import Id, Input
 from supportal.cases.models import ExtraField, FieldKind
-from supportal.catalog import policies, selectors
+from supportal.catalog import selectors
 from supportal.catalog.models import CatalogItem
 from supportal.orgs.models import Organisation
-from supportal.orgs.policies import Actor, is_agent, organisation_id_of
+from supportal.orgs.policies import is_agent, organisation_id_of
 
 router = Router(tags=["catalog"])
 
@@ -82,23 +82,6 @@ def item_out(item: CatalogItem) -> CatalogItemOut:
     )
 
 
-def orderable(actor: Actor, items: list[CatalogItem], organisation: Organisation | None) -> list[CatalogItem]:
-    """The items the actor may order for the organisation (agents without one: every active item)."""
-    if organisation is None:
-        return items if is_agent(actor) else []
-    return [
-        item
-        for item in items
-        if policies.can_order(
-            actor,
-            item,
-            organisation,
-            group_ids={g.pk for g in item.allowed_groups.all()},
-            plan_ids={p.pk for p in item.allowed_plans.all()},
-        )
-    ]
-
-
 @router.get("", response={200: list[CatalogItemOut], **errors()}, summary="List the catalog")
 def list_catalog(request: HttpRequest, filters: Query[CatalogFilters]) -> list[CatalogItemOut]:
     """The items the caller may order, by category: for customers those their organisation's plan and
@@ -111,4 +94,4 @@ def list_catalog(request: HttpRequest, filters: Query[CatalogFilters]) -> list[C
     elif not is_agent(actor) and (own := organisation_id_of(actor)) is not None:
         organisation = refs.organisation(actor, own)
     items = list(selectors.catalog_items().prefetch_related("request_type__fields"))
-    return [item_out(item) for item in orderable(actor, items, organisation)]
+    return [item_out(item) for item in selectors.orderable(actor, items, organisation)]
