@@ -36,3 +36,8 @@ def registration_reviewers(organisation: Organisation | None) -> QuerySet[User]:
     if organisation is not None and organisation.csm_id is not None:
         return agents.filter(pk=organisation.csm_id)
     return agents.filter(Q(is_staff=True) | Q(managed_organisations__isnull=False)).distinct()
+
+
+def active_admins() -> QuerySet[User]:
+    """The provider's admins (orgs.policies.is_admin): active agents with the admin flag or superuser."""
+    return User.objects.filter(Q(is_staff=True) | Q(is_superuser=True), kind=UserKind.AGENT, is_active=True)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from supportal.accounts.models import User, UserKind
+from supportal.accounts.selectors import active_admins
 from supportal.cases.models import Case, CaseEvent, Priority
 from supportal.channels.email.outbound import send_case_email
 from supportal.core.domain_events import DomainEvent, publish
@@ -78,9 +77,10 @@ def tell_acknowledged(page: Page, row: CaseEvent) -> None:
 def tell_unanswered(case: Case, rota: Rota | None, row: CaseEvent) -> None:
     """The team's leads (or, without any, the admins) hear that nobody could be reached."""
     lead_ids = selectors.team_lead_ids(rota.team_id if rota is not None else None)
-    people = User.objects.filter(is_active=True, kind=UserKind.AGENT)
     people = (
-        people.filter(pk__in=lead_ids) if lead_ids else people.filter(Q(is_staff=True) | Q(is_superuser=True))
+        User.objects.filter(pk__in=lead_ids, is_active=True, kind=UserKind.AGENT)
+        if lead_ids
+        else active_admins()
     )
     people_list = list(people)
     reason = str(row.data.get("reason", ""))

@@ -239,9 +239,10 @@ def account_status_change(
 
 def _tell_of_account_status(organisation: Organisation, change: AccountStatusChange, actor: User) -> None:
     """The CSM and provider management (the admins) hear of it by email and in the app."""
+    from supportal.accounts.selectors import active_admins
     from supportal.notifications.models import Notification
 
-    people = {u.pk: u for u in User.objects.filter(kind=UserKind.AGENT, is_active=True, is_staff=True)}
+    people = {u.pk: u for u in active_admins()}
     if organisation.csm is not None and organisation.csm.is_active:
         people[organisation.csm.pk] = organisation.csm
     people.pop(actor.pk, None)
