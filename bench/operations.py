@@ -109,7 +109,7 @@ def prepare() -> Fixtures:
     ):
         raise NotSeeded("This database was not filled by `supportal bench seed`: seed a fresh one first.")
     for user in (fixtures.customer, fixtures.agent):
-        fixtures.sessions[user.email] = _session(user)
+        fixtures.sessions[user.email] = signed_in_session(user)
     for user in (fixtures.agent, fixtures.integration):
         token, secret = tokens.token_create(
             actor=tokens.OPERATOR,
@@ -123,7 +123,7 @@ def prepare() -> Fixtures:
     return fixtures
 
 
-def _session(user: User) -> str:
+def signed_in_session(user: User) -> str:
     """A signed-in session for `user`, as `django.contrib.auth.login` would store it."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Thread
 from types import TracebackType
+from typing import Self
 
 import bench
 
@@ -56,12 +57,12 @@ class Server:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         env = bench_env()
         env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
         command = [
             sys.executable, "-m", "supportal.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-            "--workers", str(self.workers), "--threads", str(self.threads),
+            *self.serve_arguments(),
         ]  # fmt: skip
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
             command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, process_group=0
@@ -73,6 +74,12 @@ class Server:
             self.stop()
             raise
         return self
+
+    def serve_arguments(self) -> list[str]:
+        return ["--server", "wsgi", "--workers", str(self.workers), "--threads", str(self.threads)]
+
+    def workers_started(self) -> bool:
+        return len(self.worker_pids()) >= self.workers
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -92,7 +99,7 @@ class Server:
                 raise ServerError("The server stopped while starting:\n" + "\n".join(self.log))
             try:
                 with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=5) as answer:  # noqa: S310
-                    if answer.status == 200 and len(self.worker_pids()) >= self.workers:
+                    if answer.status == 200 and self.workers_started():
                         return
             except (urllib.error.URLError, OSError):
                 pass
@@ -100,7 +107,7 @@ class Server:
         raise ServerError(f"The server did not answer /healthz within {READY_TIMEOUT:.0f} s.")
 
     def stop(self) -> None:
-        """Stop gunicorn and its workers (SIGTERM to the group, then SIGKILL): always safe to call."""
+        """Stop the server and its workers (SIGTERM to the group, then SIGKILL): always safe to call."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return

@@ -149,7 +149,36 @@ KWARGS: dict[str, Kwarg] = {
     "task_id": lambda w, _: (str(_acme_order_task(w).pk), True),
     "page_id": lambda w, _: (str(_acme_page(w).pk), True),
     "override_id": lambda w, _: (str(_override(w).pk), False),
+    "conversation_id": lambda w, _: (str(_acme_conversation(w).pk), True),
+    "chat_id": lambda w, _: (str(_acme_conversation(w).pk), True),  # the API's name for a conversation
+    "file_id": lambda w, _: (str(_acme_chat_file(w).pk), True),
 }
+
+
+def _acme_conversation(world: World) -> Any:
+    """Alice's chat (Acme moves to Premium for it, then back), with a shared file, made on first use; its
+    text and the file's name and bytes are secrets."""
+    conversation = getattr(world, "conversation", None)
+    if conversation is None:
+        from supportal.channels.chat.services import conversation_start, file_share
+
+        acme, alice = world.story.acme, world.story.alice
+        plan = acme.plan
+        acme.plan = world.story.premium
+        acme.save(update_fields=["plan"])
+        conversation = conversation_start(actor=alice, body="acme-private-chat-text")
+        upload = check_upload(name="acme-private-chat-file.txt", stream=b"acme private chat bytes")
+        world.chat_file = file_share(actor=alice, conversation=conversation, file=upload).file  # type: ignore[attr-defined]
+        acme.plan = plan
+        acme.save(update_fields=["plan"])
+        world.conversation = conversation  # type: ignore[attr-defined]
+        world.secrets += ["acme-private-chat-text", "acme-private-chat-file.txt", "acme private chat bytes"]
+    return conversation
+
+
+def _acme_chat_file(world: World) -> Any:
+    _acme_conversation(world)
+    return world.chat_file  # type: ignore[attr-defined]
 
 
 def _rota(world: World) -> Any:

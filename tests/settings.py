@@ -11,6 +11,8 @@ from supportal.settings import *  # noqa: F403
 
 # Argon2 is the production hasher (asserted in tests/accounts); tests use a fast one.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Chat pushes stay in this process unless a test asks for Redis (tests/chat/test_redis_layer.py).
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # SQLite tests use a file, not Django's shared in-memory connection: the live server answers the

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "supportal.catalog",
     "supportal.channels.email",
     "supportal.channels.alerts",
+    "supportal.channels.chat",
     "supportal.webhooks",
     "supportal.notifications",
     "supportal.jobs",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "supportal.urls"
 WSGI_APPLICATION = "supportal.wsgi.application"
+ASGI_APPLICATION = "supportal.asgi.application"
 SITE_ID = 1
 
 TEMPLATES = [
@@ -219,6 +221,24 @@ SUPPORTAL_DEFAULT_CASE_TYPE = env_str("SUPPORTAL_DEFAULT_CASE_TYPE", "general-re
 SUPPORTAL_SLA_WARNING_PERCENT = env_int("SUPPORTAL_SLA_WARNING_PERCENT", 75)  # when no SLA policy says
 # Certificates expiring within this many days (or expired at most this long ago) get a renewal order.
 SUPPORTAL_CERT_RENEWAL_DAYS = env_int("SUPPORTAL_CERT_RENEWAL_DAYS", 30)
+
+# Live chat (docs/chat.md). The channel layer carries pushes between ASGI processes: Redis when REDIS_URL is
+# set (any number of processes); otherwise in memory, so one ASGI process must serve every socket.
+CHANNEL_LAYERS: dict[str, Any] = (
+    {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "supportal-chat", "capacity": 500, "expiry": 30},
+        }
+    }
+    if REDIS_URL
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 500}}}
+)
+# Staffed hours: the name of an SLA calendar; outside its hours the bubble offers a case instead.
+# Empty: staffed around the clock.
+SUPPORTAL_CHAT_CALENDAR = env_str("SUPPORTAL_CHAT_CALENDAR", "")
+# Threads (each with its own kept database connection) doing the chat sockets' database work, per process.
+SUPPORTAL_CHAT_DB_THREADS = env_int("SUPPORTAL_CHAT_DB_THREADS", 4)
 
 # Outbound webhooks: an organisation's may not call private or local addresses unless this is set; a webhook
 # is disabled (and its managers told) after this many deliveries in a row were given up.

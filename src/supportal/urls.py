@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("", include("supportal.escalation.urls")),  # /pages/<token>/ and /agent/on-call/
+    path("", include("supportal.channels.chat.urls")),  # /chat/…, /chats/, /agent/chat/
     path("agent/", include("supportal.agent.urls")),
     path("", include("supportal.web.urls")),
 ]

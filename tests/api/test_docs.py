@@ -29,6 +29,8 @@ PATHS = {
     "/api/v1/config-items/{config_item_id}/relations": {"get", "post"},
     "/api/v1/config-items/{config_item_id}/relations/{relation_id}": {"delete"},
     "/api/v1/on-call": {"get"},
+    "/api/v1/chats": {"get"},
+    "/api/v1/chats/{chat_id}": {"get"},
     "/api/v1/cases/{number}/pages": {"get"},
     "/api/v1/pages/{page_id}/acknowledge": {"post"},
     "/api/v1/catalog": {"get"},

@@ -44,6 +44,7 @@ from schemathesis.specs.openapi.checks import ignored_auth
 from supportal.accounts.models import ApiToken, User, UserKind
 from supportal.cases import services as case_services
 from supportal.cases.models import Attachment, Case, CaseType, RequestType, Watcher
+from supportal.channels.chat.services import conversation_start
 from supportal.cmdb.models import ConfigItem, ConfigItemType
 from supportal.core.files import check_upload
 from supportal.notifications.models import Notification
@@ -178,6 +179,7 @@ def rows(story: Story) -> None:
         file = check_upload(name="log.txt", stream=b"disk full")
         case_services.attachment_add(actor=user, case=case, file=file, channel="portal")
         case_services.comment_add(actor=story.dana, case=case, body="Looking into it.", channel="portal")
+    conversation_start(actor=story.charlie, body="Is anyone there?")  # Globex's plan includes chat
 
 
 @pytest.fixture
@@ -313,6 +315,7 @@ def _real_rows(path: str) -> dict[str, list[Any]]:
         "notification": ids(Notification) or [1],
         "webhook": _ids_of("webhooks", "Webhook"),
         "delivery": _ids_of("webhooks", "Delivery"),
+        "chat": _ids_of("chat", "Conversation"),
     }
     if path.endswith("/watchers/{email}"):
         real["email"] = values(Watcher, "email")

@@ -127,7 +127,20 @@ PATH_VALUES = {
     "delivery_id": lambda g: g.delivery_id,
     "page_id": lambda g: globex_page(g).pk,
     "task_id": lambda g: globex_order_task(g).pk,
+    "chat_id": lambda g: globex_chat(g).pk,
 }
+
+
+def globex_chat(globex: Globex) -> Any:
+    """A chat of a Globex customer (its plan includes chat), made on first use, with a secret in it."""
+    from supportal.channels.chat.models import Conversation
+    from supportal.channels.chat.services import conversation_start
+
+    found = Conversation.objects.filter(organisation=globex.organisation).first()
+    if found is None:
+        found = conversation_start(actor=globex.user, body="globex-secret-chat")
+        globex.secrets.append("globex-secret-chat")
+    return found
 
 
 def globex_order_task(globex: Globex) -> Any:

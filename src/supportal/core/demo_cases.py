@@ -205,6 +205,10 @@ def load_demo_cases() -> int:
         if load_demo_alerts():  # Globex's Alertmanager through the alert webhook's service
             started.append(alerts_started)
         spread_stories(started)  # over the past days, so that nothing says "just now"
+        from supportal.channels.chat.demo import load_demo_chats
+
+        if load_demo_chats():  # after the spread: Globex's chats of this morning, one waiting now
+            started.append(timezone.now())
         if started:
             from supportal.sla.demo import load_demo_sla
 

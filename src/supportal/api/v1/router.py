@@ -34,6 +34,7 @@ from supportal.api.v1 import (
     alerts,
     cases,
     catalog,
+    chats,
     config_items,
     notifications,
     on_call,
@@ -150,6 +151,7 @@ api.add_router("/alerts", alerts.router)
 api.add_router("/webhooks", webhooks.router)
 api.add_router("/catalog", catalog.router)
 api.add_router("", orders.router)  # /orders, /orders/{number}/tasks/..., /cases/{number}/approval
+api.add_router("", chats.router)  # /chats, /chats/{chat_id}
 api.add_router("", on_call.router)  # /on-call, /cases/{number}/pages, /pages/{page_id}/acknowledge
 
 

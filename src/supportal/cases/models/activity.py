@@ -34,6 +34,7 @@ class EventKind(models.TextChoices):
     PAGE_UNANSWERED = "page_unanswered", "Page unanswered"
     APPROVAL = "approval", "Approval decision"
     TASK_DONE = "task_done", "Fulfilment task done"
+    CHAT = "chat", "Chat transcript"
 
 
 class CaseEvent(models.Model):

@@ -23,7 +23,7 @@ PAUSING = frozenset({State.AWAITING_INFO.value, State.ON_HOLD.value})
 # The events that may change a clock; anything else costs no query.
 _KINDS = frozenset({
     EventKind.CREATED, EventKind.COMMENTED, EventKind.STATE_CHANGED, EventKind.PRIORITY_CHANGED,
-    EventKind.FIELD_CHANGED, EventKind.WORKAROUND,
+    EventKind.FIELD_CHANGED, EventKind.WORKAROUND, EventKind.CHAT,
 })  # fmt: skip
 
 
@@ -118,7 +118,8 @@ def apply_event(
             if (metrics is None or metric in metrics) and step(row) and row not in changed:
                 changed.append(row)
 
-    if kind == EventKind.COMMENTED and public and by_agent:
+    answered_live = kind == EventKind.CHAT and bool(data.get("agent_replied"))  # the chat was the reply
+    if (kind == EventKind.COMMENTED or answered_live) and public and by_agent:
         each(lambda row: clocks.stop(row, at, clocks.BY_REPLY), [Metric.RESPONSE.value])
     elif kind == EventKind.WORKAROUND:
         each(lambda row: clocks.stop(row, at, clocks.BY_WORKAROUND), [Metric.WORKAROUND.value])

@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from supportal.cases import selectors
@@ -307,6 +311,12 @@ class _Writer:
     def _page_unanswered(self, data: dict[str, Any], entry: Entry) -> str:
         return f"could not reach anyone on call: {data.get('reason', 'nobody acknowledged')}"
 
+    def _chat(self, data: dict[str, Any], entry: Entry) -> str:
+        """A live chat's lines copied onto the case (channels/chat/services/transcript.py)."""
+        lines = [line for line in data.get("lines") or [] if isinstance(line, dict)]
+        entry.body = _transcript(lines, truncated=bool(data.get("truncated")))
+        return f"attached the chat transcript ({len(lines)} message{'' if len(lines) == 1 else 's'})"
+
 
 CATALOG_MOVES = {
     "await-approval": "it waits for approval",
@@ -332,3 +342,35 @@ def _visibility(value: Any) -> str:
 def _sla_target(data: dict[str, Any]) -> str:
     names = {"response": "first response", "workaround": "workaround", "resolution": "resolution"}
     return names.get(str(data.get("metric")), "SLA")
+
+
+def _transcript(lines: list[dict[str, Any]], *, truncated: bool) -> SafeString:
+    """One "HH:MM Author: text" line per message, in the reader's time zone; every value escaped."""
+    rows = format_html_join(
+        "",
+        '<li class="{}" data-testid="chat-line"><time datetime="{}">{}</time> <strong>{}:</strong> {}{}</li>',
+        (
+            (
+                "text-muted" if line.get("kind") == "event" else "",
+                str(line.get("at", "")),
+                _clock_time(line.get("at")),
+                str(line.get("author", "")),
+                linebreaksbr(str(line.get("body", "")), autoescape=True),
+                _file_note(line.get("file")),
+            )
+            for line in lines
+        ),
+    )
+    more = format_html('<p class="small text-muted mb-0">{}</p>', "(truncated)") if truncated else ""
+    return format_html('<ol class="list-unstyled mb-0" data-testid="chat-transcript">{}</ol>{}', rows, more)
+
+
+def _file_note(name: Any) -> SafeString | str:
+    return format_html(' <span class="text-muted">(file: {})</span>', name) if name else ""
+
+
+def _clock_time(value: Any) -> str:
+    moment = parse_datetime(str(value or ""))
+    if moment is None or timezone.is_naive(moment):
+        return ""
+    return timezone.localtime(moment).strftime("%H:%M")

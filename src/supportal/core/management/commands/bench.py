@@ -1,8 +1,9 @@
-"""`supportal bench seed|run`: the benchmarks of docs/performance.md (the code is in the top-level `bench`
-package, installed with Supportal from its source tree).
+"""`supportal bench seed|run|chat`: the benchmarks of docs/performance.md (the code is in the top-level
+`bench` package, installed with Supportal from its source tree).
 
     supportal bench seed --cases 100000 [--seed 1]
     supportal bench run [--json] [--workers 2] [--threads 4] [--concurrency 8] [--seconds 10]
+    supportal bench chat [--json] [--connections 100] [--messages 20] [--interval 10] [--chats-per-agent 4]
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Generate a large data set (seed) or measure the server under load (run). See docs/performance.md."
+    help = (
+        "Generate a large data set (seed), measure the server under load (run) or the live chat's sockets "
+        "(chat). See docs/performance.md."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{seed,run}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{seed,run,chat}")
         seed = actions.add_parser("seed", help="fill an empty database with N cases and all around them")
         seed.add_argument("--cases", type=int, required=True, help="how many cases (e.g. 10000, 1000000)")
         seed.add_argument("--seed", type=int, default=1, help="random seed: the same seed, the same data")
@@ -34,6 +38,16 @@ class Command(BaseCommand):
         run.add_argument(
             "--base-url", default="", help="measure a server already running in bench mode there instead"
         )
+        self._chat_arguments(actions.add_parser("chat", help="the live chat's sockets under load"))
+
+    def _chat_arguments(self, chat: CommandParser) -> None:
+        chat.add_argument("--json", action="store_true", help="print the results as JSON")
+        chat.add_argument("--connections", type=int, default=100, help="customers, one socket each (100)")
+        chat.add_argument("--messages", type=int, default=20, help="messages each way per chat (20)")
+        chat.add_argument("--interval", type=float, default=10.0, help="seconds between one side's messages")
+        chat.add_argument("--chats-per-agent", type=int, default=4, help="chats per agent socket (4)")
+        chat.add_argument("--grace", type=float, default=120.0, help="seconds to wait for late messages")
+        chat.add_argument("--seed", type=int, default=1, help="random seed of the send times")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -45,6 +59,8 @@ class Command(BaseCommand):
             ) from None
         if options["action"] == "seed":
             self._seed(options)
+        elif options["action"] == "chat":
+            self._chat(options)
         else:
             self._run(options)
 
@@ -95,4 +111,26 @@ class Command(BaseCommand):
             raise CommandError(
                 "Interrupted: the server and load generators it started are stopped."
             ) from None
+        self.stdout.write(json.dumps(result, indent=2) if options["json"] else table(result))
+
+    def _chat(self, options: dict[str, Any]) -> None:
+        from bench.chat_load import ChatBenchError, ChatOptions, run
+        from bench.chat_report import table
+
+        try:
+            result = run(
+                ChatOptions(
+                    connections=options["connections"],
+                    messages=options["messages"],
+                    interval=options["interval"],
+                    chats_per_agent=options["chats_per_agent"],
+                    grace=options["grace"],
+                    seed=options["seed"],
+                ),
+                say=self.stderr.write,
+            )
+        except ChatBenchError as error:
+            raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted: the server it started is stopped.") from None
         self.stdout.write(json.dumps(result, indent=2) if options["json"] else table(result))

@@ -72,7 +72,7 @@ class Command(BaseCommand):
         try:
             # Own process groups: a terminal's Ctrl-C reaches only this process, which stops them in order.
             children["web server"] = subprocess.Popen(  # noqa: S603 - our own command line
-                [*command, "serve", "--host", host, "--port", str(port), "--threads", "4"],
+                [*command, "serve", "--host", host, "--port", str(port)],
                 env=env,
                 process_group=0,
             )
@@ -196,7 +196,7 @@ def _healthy(url: str) -> bool:
 
 
 def _stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
-    """gunicorn stops gracefully on SIGTERM, the Huey consumer on SIGINT; both are killed after a bound."""
+    """uvicorn stops gracefully on SIGTERM, the Huey consumer on SIGINT; both are killed after a bound."""
     graceful = {"web server": signal.SIGTERM, "worker": signal.SIGINT}
     for name, child in children.items():
         if child.poll() is None:
