@@ -17,12 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from supportal.accounts.models import User, UserKind
 from supportal.cases.access import case_for
 from supportal.cases.models import CaseType
-from supportal.channels.chat import access, push, selectors, services
+from supportal.channels.chat import access, policies, push, selectors, services
 from supportal.channels.chat.hours import staffing_now
-from supportal.core.errors import DomainError, InvalidInput
+from supportal.core.errors import DomainError, Forbidden, InvalidInput
 from supportal.core.files import check_upload, file_response
 from supportal.orgs.models import Team
-from supportal.orgs.policies import is_agent
 
 View = Callable[..., HttpResponse]
 
@@ -202,9 +201,7 @@ def chat_link(request: HttpRequest, conversation_id: int) -> HttpResponse:
     actor = _actor(request)
     conversation = access.conversation_for(actor, conversation_id)
     number = (request.POST.get("case") or "").strip()
-    if not is_agent(actor):
-        from supportal.core.errors import Forbidden
-
+    if not policies.can_work_chats(actor):
         raise Forbidden("Only agents link chats to cases.")
     if not number:
         raise InvalidInput("Give the case number.", fields={"case": ["This field is required."]})

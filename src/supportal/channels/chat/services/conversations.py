@@ -14,6 +14,7 @@ from supportal.channels.chat import policies, push
 from supportal.channels.chat.models import Conversation, Status
 from supportal.channels.chat.selectors import chat_organisation_of, open_conversation_of
 from supportal.channels.chat.services.messages import append, clean_body, event_line, locked
+from supportal.channels.chat.services.transcript import transcript_record
 from supportal.core.errors import Conflict, Forbidden, InvalidInput
 from supportal.orgs.models import Team
 
@@ -159,8 +160,6 @@ def conversation_close(*, actor: User, conversation: Conversation) -> Conversati
         current.save(update_fields=["status", "closed_at", "closed_by"])
         event_line(current, actor, f"{actor.display_name} ended the chat.")
         if current.case is not None:
-            from supportal.channels.chat.services.transcript import transcript_record
-
             transcript_record(current, actor=actor)
         audit_record(
             actor=actor,
